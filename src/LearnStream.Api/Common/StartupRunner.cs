@@ -1,0 +1,53 @@
+using LearnStream.Api.Data;
+using LearnStream.Api.Features.Users;
+using Microsoft.Extensions.Options;
+
+namespace LearnStream.Api.Common;
+
+public static class StartupRunner
+{
+    /// <summary>
+    /// Validates every option, prepares the stores and serves. A configuration error ends the
+    /// process with one line that names the key, instead of a stack trace.
+    /// </summary>
+    public static async Task<int> RunLearnStreamAsync(this WebApplication app)
+    {
+        try
+        {
+            app.Services.GetRequiredService<IStartupValidator>().Validate();
+            await app.Services.InitializeRelationalStoreAsync();
+            await app.Services.BootstrapAdminAsync();
+            app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));
+            await app.RunAsync();
+            return 0;
+        }
+        catch (OptionsValidationException e)
+        {
+            await Console.Error.WriteLineAsync($"learnstream: configuration error: {string.Join(" ", e.Failures)}");
+            return 1;
+        }
+        catch (ConfigurationException e)
+        {
+            await Console.Error.WriteLineAsync($"learnstream: configuration error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static void PrintBanner(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LearnStream");
+        var data = app.Services.GetRequiredService<DataDirectory>();
+        var database = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        foreach (var url in app.Urls)
+        {
+            logger.LogInformation("LearnStream listens on {Url} (API reference at {Url}/docs)", url, url);
+        }
+        logger.LogInformation("Database: {Provider}; data directory: {DataDirectory}", database.Provider, data.Path);
+        logger.LogInformation(
+            "Log in: POST /api/v1/auth/register {{name, email, password}}, then POST /api/v1/auth/login; " +
+            "set Bootstrap__AdminEmail and Bootstrap__AdminPassword to create the first admin.");
+    }
+}
+
+/// <summary>A setting that is missing or invalid; the message names the key.</summary>
+public sealed class ConfigurationException(string message) : Exception(message);

@@ -1,0 +1,63 @@
+using LearnStream.Api.Common;
+using LearnStream.Api.Features.Users;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+
+namespace LearnStream.Api.Features.Auth;
+
+public static class AuthExtensions
+{
+    public const string AdminPolicy = "admin";
+
+    public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>();
+        services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PasswordOptions>().BindConfiguration(PasswordOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthRateLimitOptions>().BindConfiguration(AuthRateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton<SigningKeyRing>();
+        services.AddSingleton<AccessTokenIssuer>();
+        services.AddSingleton(_ => PasswordPolicy.FromEmbeddedList());
+        services.AddSingleton<PasswordHashingGate>();
+        services.AddSingleton<SessionRevocations>();
+        services.AddHostedService<SessionRevocationSync>();
+        services.AddScoped<SessionService>();
+        services.AddSingleton<AuthRateLimiter>();
+        if (builder.Configuration.HasRedis())
+        {
+            services.AddSingleton<IRateLimitStore, RedisRateLimitStore>();
+        }
+        else
+        {
+            services.AddSingleton<IRateLimitStore, InProcessRateLimitStore>();
+        }
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<JwtOptions>, SigningKeyRing>((bearer, jwt, keys) =>
+            {
+                bearer.MapInboundClaims = false;
+                bearer.TokenValidationParameters = AccessTokenIssuer.ValidationParameters(jwt.Value, keys);
+                bearer.Events = new JwtBearerEvents { OnTokenValidated = RejectEndedSessions };
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Admin));
+        return builder;
+    }
+
+    // The signature proves who issued the token; only this check knows whether its session has ended since.
+    private static Task RejectEndedSessions(TokenValidatedContext context)
+    {
+        var revocations = context.HttpContext.RequestServices.GetRequiredService<SessionRevocations>();
+        var sid = context.Principal?.FindFirst("sid")?.Value;
+        var sub = context.Principal?.FindFirst("sub")?.Value;
+        if (!Guid.TryParse(sid, out var sessionId) || !Guid.TryParse(sub, out _) || revocations.IsRevoked(sessionId))
+        {
+            context.Fail("The session has ended.");
+        }
+        return Task.CompletedTask;
+    }
+}
