@@ -17,6 +17,10 @@ public static class PlatformExtensions
         {
             context.ProblemDetails.Type ??= ProblemTypes.ForStatus(context.ProblemDetails.Status);
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            if (context.ProblemDetails is HttpValidationProblemDetails validation)
+            {
+                CamelCaseKeys(validation.Errors);
+            }
         });
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddValidation();
@@ -27,6 +31,7 @@ public static class PlatformExtensions
         services.Configure<JsonOptions>(options =>
         {
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            options.SerializerOptions.Converters.Add(new UtcTimeConverter());
             options.SerializerOptions.MaxDepth = 32;
         });
 
@@ -39,6 +44,17 @@ public static class PlatformExtensions
         services.AddOpenApi();
         services.AddHealthChecks();
         return builder;
+    }
+
+    // Field names in errors match the JSON the client sent ("email", not "Email").
+    private static void CamelCaseKeys(IDictionary<string, string[]> errors)
+    {
+        foreach (var key in errors.Keys.Where(k => k.Length > 0 && char.IsUpper(k[0])).ToList())
+        {
+            var camel = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(key);
+            errors[camel] = errors.TryGetValue(camel, out var existing) ? [.. existing, .. errors[key]] : errors[key];
+            errors.Remove(key);
+        }
     }
 
     public static WebApplication UsePlatform(this WebApplication app)

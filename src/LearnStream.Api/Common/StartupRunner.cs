@@ -44,7 +44,7 @@ public static class StartupRunner
         }
         logger.LogInformation("Database: {Provider}; data directory: {DataDirectory}", database.Provider, data.Path);
         logger.LogInformation(
-            "Log in: POST /api/v1/auth/register {{name, email, password}}, then POST /api/v1/auth/login; " +
+            "Log in: POST /api/v1/auth/register with name, email and password, then POST /api/v1/auth/login; " +
             "set Bootstrap__AdminEmail and Bootstrap__AdminPassword to create the first admin.");
     }
 }

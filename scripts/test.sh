@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test against real PostgreSQL, Redis and SQLite. Installs and starts the servers it
+# needs, stops what it started, and ends with one line: "N passed, N failed[, N skipped]".
+set -uo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+configuration="${CONFIGURATION:-Release}"
+
+scripts/services.sh start || { echo "0 passed, 1 failed"; exit 1; }
+trap 'scripts/services.sh stop' EXIT
+eval "$(scripts/services.sh env)"
+
+if ! command -v ffmpeg >/dev/null 2>&1 && [ -n "${LEARNSTREAM_NEEDS_FFMPEG:-}" ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >&2
+fi
+
+log="$(mktemp)"
+dotnet test --solution LearnStream.slnx -c "$configuration" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# Each test project prints "total: / failed: / succeeded: / skipped:" in its summary.
+sum() { grep -E "^\s+$1: [0-9]+" "$log" | awk '{s += $2} END {print s + 0}'; }
+passed=$(sum succeeded)
+failed=$(sum failed)
+skipped=$(sum skipped)
+rm -f "$log"
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # the build or the runner failed before counting
+fi
+line="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+exit "$status"
