@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace LearnStream.Api.Tests.Infrastructure;
+
+/// <summary>One node of the service, in process, with its settings given as configuration keys.</summary>
+public sealed class LearnStreamApp(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    public IReadOnlyDictionary<string, string?> Settings { get; } = settings;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
