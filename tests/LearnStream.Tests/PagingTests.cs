@@ -57,12 +57,21 @@ public class PagingTests
     [InlineData(int.MaxValue, 20)]
     [InlineData(107_374_184, 20)]
     [InlineData(21_474_838, 100)]
-    public void Resolve_never_skips_a_negative_count_for_a_page_that_Validate_accepts(int page, int pageSize)
+    public void Validate_refuses_pages_whose_row_offset_would_overflow(int page, int pageSize)
     {
-        Assert.Null(Paging.Validate(page, pageSize));
+        var errors = Paging.Validate(page, pageSize);
 
-        var (_, _, skip) = Paging.Resolve(page, pageSize);
+        Assert.NotNull(errors);
+        Assert.True(errors.ContainsKey("page"));
+    }
 
-        Assert.True(skip >= 0, $"page {page} of size {pageSize} skips {skip}");
+    [Fact]
+    public void The_largest_accepted_page_has_a_non_negative_offset()
+    {
+        Assert.Null(Paging.Validate(Paging.MaxPage, Paging.MaxPageSize));
+
+        var (_, _, skip) = Paging.Resolve(Paging.MaxPage, Paging.MaxPageSize);
+
+        Assert.Equal((long)(Paging.MaxPage - 1) * Paging.MaxPageSize, skip);
     }
 }

@@ -11,12 +11,15 @@ public static class Paging
     public const int MaxPageSize = 100;
     public const int DefaultPageSize = 20;
 
+    /// <summary>Keeps the row offset inside an int whatever the page size.</summary>
+    public const int MaxPage = 1_000_000;
+
     public static Dictionary<string, string[]>? Validate(int? page, int? pageSize)
     {
         var errors = new Dictionary<string, string[]>();
-        if (page is < 1)
+        if (page is < 1 or > MaxPage)
         {
-            errors["page"] = ["page starts at 1."];
+            errors["page"] = [$"page must be between 1 and {MaxPage}."];
         }
         if (pageSize is < 1 or > MaxPageSize)
         {

@@ -56,7 +56,9 @@ public sealed class SigningKeyRing
             : Encoding.UTF8.GetString(Convert.FromBase64String(text.Trim()));
         var key = ECDsa.Create();
         key.ImportFromPem(pem);
-        if (key.ExportParameters(false).Curve.Oid.Value != ECCurve.NamedCurves.nistP256.Oid.Value)
+        // A public key would import too, and only fail at the first login: demand the private part now.
+        var parameters = key.ExportParameters(includePrivateParameters: true);
+        if (parameters.Curve.Oid.Value != ECCurve.NamedCurves.nistP256.Oid.Value)
         {
             throw new ArgumentException("ES256 needs a P-256 key.");
         }

@@ -124,9 +124,9 @@ public static class UsersApi
         {
             var term = search.Trim().ToUpperInvariant();
             // Translated to SQL upper() and a substring test; the StringComparison overload is not translatable.
-#pragma warning disable CA1862
+#pragma warning disable CA1862, CA1304, CA1311
             query = query.Where(u => u.NormalizedEmail.Contains(term) || u.Name.ToUpper().Contains(term));
-#pragma warning restore CA1862
+#pragma warning restore CA1862, CA1304, CA1311
         }
         if (role is not null)
         {
