@@ -23,14 +23,23 @@ public static class StartupRunner
         }
         catch (OptionsValidationException e)
         {
-            await Console.Error.WriteLineAsync($"learnstream: configuration error: {string.Join(" ", e.Failures)}");
-            return 1;
+            return await ReportAsync(e.Failures);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(x => x is OptionsValidationException))
+        {
+            // Several option types failed at once: name every key, still on one line.
+            return await ReportAsync(e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(x => x.Failures));
         }
         catch (ConfigurationException e)
         {
-            await Console.Error.WriteLineAsync($"learnstream: configuration error: {e.Message}");
-            return 1;
+            return await ReportAsync([e.Message]);
         }
+    }
+
+    private static async Task<int> ReportAsync(IEnumerable<string> failures)
+    {
+        await Console.Error.WriteLineAsync($"learnstream: configuration error: {string.Join(" ", failures)}");
+        return 1;
     }
 
     private static void PrintBanner(WebApplication app)

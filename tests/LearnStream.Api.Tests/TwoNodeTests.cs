@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Net;
+using LearnStream.Api.Tests.Infrastructure;
+
+namespace LearnStream.Api.Tests;
+
+/// <summary>Two app nodes on one PostgreSQL and one Redis: a session ended on one is ended on both.</summary>
+public sealed class TwoNodeTests(PostgresRedisFixture fixture) : IClassFixture<PostgresRedisFixture>
+{
+    private static readonly TimeSpan Propagation = TimeSpan.FromSeconds(1);
+
+    private readonly HttpClient _nodeA = fixture.App.CreateClient();
+    private readonly Lazy<HttpClient> _nodeB = new(() => fixture.StartNode().CreateClient());
+
+    /// <summary>Polls the other node until the token is refused; fails if that takes longer than a second.</summary>
+    private async Task AssertRefusedOnNodeBWithinASecondAsync(string accessToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (await _nodeB.Value.GetMeStatusAsync(accessToken) != HttpStatusCode.Unauthorized)
+        {
+            Assert.True(clock.Elapsed < Propagation, $"node B still accepted the token after {clock.ElapsedMilliseconds} ms");
+            await Task.Delay(25);
+        }
+    }
+
+    [Fact]
+    public async Task Logout_on_one_node_ends_the_access_token_on_the_other_within_a_second()
+    {
+        var user = await _nodeA.NewUserAsync();
+        var bystander = await _nodeA.NewUserAsync();
+        Assert.Equal(HttpStatusCode.OK, await _nodeB.Value.GetMeStatusAsync(user.Tokens.AccessToken));
+
+        using var logout = await _nodeA.SendAsync(TestApi.Bearer(HttpMethod.Post, "/api/v1/auth/logout-all", user.Tokens.AccessToken));
+        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+
+        await AssertRefusedOnNodeBWithinASecondAsync(user.Tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, await _nodeB.Value.GetMeStatusAsync(bystander.Tokens.AccessToken));
+    }
+
+    [Fact]
+    public async Task Disabling_on_one_node_ends_the_users_tokens_on_the_other_within_a_second()
+    {
+        var user = await _nodeA.NewUserAsync();
+        var admin = await _nodeB.Value.LoginAdminAsync();
+        Assert.Equal(HttpStatusCode.OK, await _nodeB.Value.GetMeStatusAsync(user.Tokens.AccessToken));
+
+        using var disable = await _nodeA.SendAsync(TestApi.Bearer(HttpMethod.Patch, $"/api/v1/admin/users/{user.Id}", admin.AccessToken, new { disabled = true }));
+        Assert.Equal(HttpStatusCode.OK, disable.StatusCode);
+
+        await AssertRefusedOnNodeBWithinASecondAsync(user.Tokens.AccessToken);
+    }
+
+    [Fact]
+    public async Task Reuse_on_one_node_of_a_token_rotated_on_the_other_revokes_the_session_everywhere()
+    {
+        var user = await _nodeA.NewUserAsync();
+        using var rotated = await _nodeA.RefreshAsync(user.Tokens.RefreshToken);
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+
+        using var reuse = await _nodeB.Value.RefreshAsync(user.Tokens.RefreshToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, reuse.StatusCode);
+        var clock = Stopwatch.StartNew();
+        while (await _nodeA.GetMeStatusAsync(user.Tokens.AccessToken) != HttpStatusCode.Unauthorized)
+        {
+            Assert.True(clock.Elapsed < Propagation, "node A still accepts the access token of a revoked session");
+            await Task.Delay(25);
+        }
+    }
+
+    [Fact]
+    public async Task A_node_started_after_a_revocation_knows_it_from_the_database()
+    {
+        var user = await _nodeA.NewUserAsync();
+        using var logout = await _nodeA.SendAsync(TestApi.Bearer(HttpMethod.Post, "/api/v1/auth/logout-all", user.Tokens.AccessToken));
+        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+
+        var late = fixture.StartNode().CreateClient();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await late.GetMeStatusAsync(user.Tokens.AccessToken));
+    }
+}
