@@ -7,13 +7,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 configuration="${CONFIGURATION:-Release}"
 
+# Stop at the end only what this run started: servers someone else started keep running.
+already_started="$(ls .services/*.started 2>/dev/null || true)"
+stop_services() { [ -z "$already_started" ] && scripts/services.sh stop; true; }
+trap stop_services EXIT
 scripts/services.sh start || { echo "0 passed, 1 failed"; exit 1; }
-trap 'scripts/services.sh stop' EXIT
 eval "$(scripts/services.sh env)"
-
-if ! command -v ffmpeg >/dev/null 2>&1 && [ -n "${LEARNSTREAM_NEEDS_FFMPEG:-}" ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >&2
-fi
 
 log="$(mktemp)"
 dotnet test --solution LearnStream.slnx -c "$configuration" 2>&1 | tee "$log"
@@ -29,6 +28,8 @@ rm -f "$log"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the build or the runner failed before counting
 fi
+stop_services
+trap - EXIT
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
 echo "$line"

@@ -26,7 +26,7 @@ public static class AuthApi
     public static Ok<JwksDocument> GetJwks(SigningKeyRing keys) => TypedResults.Ok(keys.Jwks);
 
     public static async Task<Results<Created<RegisteredUser>, ValidationProblem, ProblemHttpResult>> Register(
-        RegisterRequest request, LearnStreamDbContext db, PasswordPolicy policy, PasswordHashingGate hashing, TimeProvider time, CancellationToken cancellationToken)
+        RegisterRequest request, HttpContext context, LearnStreamDbContext db, PasswordPolicy policy, PasswordHashingGate hashing, TimeProvider time, CancellationToken cancellationToken)
     {
         if (policy.Check(request.Password) is { } weak)
         {
@@ -35,7 +35,7 @@ public static class AuthApi
         var hash = await hashing.HashAsync(request.Password, cancellationToken);
         if (hash is null)
         {
-            return Busy();
+            return Busy(context);
         }
         var now = time.GetUtcNow();
         var user = new User
@@ -77,7 +77,7 @@ public static class AuthApi
         var verification = await hashing.VerifyAsync(user?.PasswordHash, request.Password, cancellationToken);
         if (verification is null)
         {
-            return Busy();
+            return Busy(context);
         }
         if (user is null || user.Disabled || verification == PasswordVerification.Failed)
         {
@@ -113,7 +113,10 @@ public static class AuthApi
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Email already registered",
             detail: "An account with this email exists.");
 
-    internal static ProblemHttpResult Busy() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Busy",
+    internal static ProblemHttpResult Busy(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Busy",
             detail: "Too many password checks are queued; retry in a moment.");
+    }
 }

@@ -11,23 +11,48 @@ public sealed class SessionRevocationSync(
     TimeProvider time,
     ILogger<SessionRevocationSync> logger) : BackgroundService
 {
+    private int _subscribed;
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         if (services.GetService<IConnectionMultiplexer>() is { } redis)
         {
-            var subscriber = redis.GetSubscriber();
-            await subscriber.SubscribeAsync(SessionRevocations.Channel(services), (_, message) =>
+            // Messages published while this node was disconnected are lost; the database has them.
+            redis.ConnectionRestored += (_, _) => _ = CatchUpAsync(redis);
+            await SubscribeAsync(redis);
+        }
+        await ReloadAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    private async Task CatchUpAsync(IConnectionMultiplexer redis)
+    {
+        await SubscribeAsync(redis);
+        await ReloadAsync(CancellationToken.None);
+    }
+
+    // A node starts and serves while Redis is down; it subscribes once Redis comes back.
+    private async Task SubscribeAsync(IConnectionMultiplexer redis)
+    {
+        if (Volatile.Read(ref _subscribed) == 1)
+        {
+            return;
+        }
+        try
+        {
+            await redis.GetSubscriber().SubscribeAsync(SessionRevocations.Channel(services), (_, message) =>
             {
                 if (SessionRevocations.TryDecode(message, out var until, out var ids))
                 {
                     ids.ForEach(id => revocations.Remember(id, until));
                 }
             });
-            // Messages published while this node was disconnected are lost; the database has them.
-            redis.ConnectionRestored += (_, _) => _ = ReloadAsync(CancellationToken.None);
+            Interlocked.Exchange(ref _subscribed, 1);
         }
-        await ReloadAsync(cancellationToken);
-        await base.StartAsync(cancellationToken);
+        catch (RedisException e)
+        {
+            logger.LogWarning(e, "Redis is unavailable; session revocations from other nodes arrive once it is back");
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -53,7 +53,7 @@ public static class UsersApi
             var verification = await hashing.VerifyAsync(user.PasswordHash, request.CurrentPassword, cancellationToken);
             if (verification is null)
             {
-                return AuthApi.Busy();
+                return AuthApi.Busy(context);
             }
             if (verification == PasswordVerification.Failed)
             {
@@ -68,7 +68,7 @@ public static class UsersApi
             }
             if (await hashing.HashAsync(newPassword, cancellationToken) is not { } hash)
             {
-                return AuthApi.Busy();
+                return AuthApi.Busy(context);
             }
             user.PasswordHash = hash;
         }
