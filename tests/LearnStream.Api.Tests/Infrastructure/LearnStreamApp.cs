@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LearnStream.Api.Tests.Infrastructure;
 
 /// <summary>One node of the service, in process, with its settings given as configuration keys.</summary>
-public sealed class LearnStreamApp(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed class LearnStreamApp(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
 {
     public IReadOnlyDictionary<string, string?> Settings { get; } = settings;
 
@@ -14,6 +17,10 @@ public sealed class LearnStreamApp(IReadOnlyDictionary<string, string?> settings
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace LearnStream.Api.Tests.Infrastructure;
@@ -46,10 +47,18 @@ public abstract class StoreFixture : IAsyncLifetime
         StartNode();
     }
 
+    /// <summary>Replaces services of every node started from now on, for example the clock.</summary>
+    public Action<IServiceCollection>? Services { get; set; }
+
     /// <summary>Starts another node on the same stores (same database, same Redis prefix).</summary>
-    public LearnStreamApp StartNode()
+    public LearnStreamApp StartNode(IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
-        var node = new LearnStreamApp(_settings);
+        var settings = new Dictionary<string, string?>(_settings);
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        var node = new LearnStreamApp(settings, Services);
         _ = node.Server; // starts it: migrations and admin bootstrap run now, not in the first test
         _nodes.Add(node);
         return node;
