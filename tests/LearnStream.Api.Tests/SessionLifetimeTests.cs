@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using LearnStream.Api.Features.Auth;
 using LearnStream.Api.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -65,6 +66,28 @@ public abstract class SessionLifetimeTests
         clock.Advance(TimeSpan.FromDays(10) + TimeSpan.FromMinutes(1));
 
         Assert.Null(await TryRefreshAsync(client, token));
+    }
+
+    [Fact]
+    public async Task Expired_sessions_and_their_tokens_are_deleted_in_the_background()
+    {
+        var (fixture, clock, client) = await StartAsync();
+        await using var _ = fixture;
+        var user = await client.NewUserAsync();
+        var userId = Guid.Parse(user.Id);
+
+        clock.Advance(TimeSpan.FromDays(32));
+
+        await using var scope = fixture.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LearnStream.Api.Data.LearnStreamDbContext>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await db.Sessions.AnyAsync(s => s.UserId == userId))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the expired session was not deleted");
+            await Task.Delay(50);
+        }
+        Assert.False(await db.RefreshTokens.AnyAsync(t => t.TokenHash == SessionService.HashToken(user.Tokens.RefreshToken)));
+        Assert.True(await db.Users.AnyAsync(u => u.Id == userId));
     }
 }
 

@@ -43,6 +43,7 @@ public sealed class AuthSessionConfiguration : IEntityTypeConfiguration<AuthSess
         builder.HasIndex(s => s.UserId);
         // Start-up reloads recently revoked sessions into the revocation list.
         builder.HasIndex(s => s.RevokedAt);
+        builder.HasIndex(s => s.ExpiresAt);
         builder.Property(s => s.RevokedReason).HasMaxLength(40);
     }
 }
@@ -57,5 +58,6 @@ public sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<Refresh
         builder.HasIndex(t => t.SessionId);
         builder.Property(t => t.TokenHash).HasMaxLength(32).IsRequired();
         builder.HasIndex(t => t.TokenHash).IsUnique();
+        builder.HasIndex(t => t.ExpiresAt);
     }
 }

@@ -58,9 +58,33 @@ public sealed class SessionRevocationSync(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), time);
+        var lastCleanup = time.GetUtcNow();
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             revocations.Purge();
+            if (time.GetUtcNow() - lastCleanup >= TimeSpan.FromHours(1))
+            {
+                lastCleanup = time.GetUtcNow();
+                await DeleteExpiredAsync(stoppingToken);
+            }
+        }
+    }
+
+    // Expired sessions can never be refreshed again; their rows (and tokens, by cascade) only take space.
+    // Deletes are idempotent, so every node may run this.
+    private async Task DeleteExpiredAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var cutoff = time.GetUtcNow() - TimeSpan.FromDays(1);
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<LearnStreamDbContext>();
+            await db.RefreshTokens.Where(t => t.ExpiresAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+            await db.Sessions.Where(s => s.ExpiresAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not delete expired sessions");
         }
     }
 

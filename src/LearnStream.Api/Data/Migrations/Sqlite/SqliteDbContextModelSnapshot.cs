@@ -41,6 +41,8 @@ namespace LearnStream.Api.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ExpiresAt");
+
                     b.HasIndex("RevokedAt");
 
                     b.HasIndex("UserId");
@@ -72,6 +74,8 @@ namespace LearnStream.Api.Data.Migrations.Sqlite
                         .HasColumnType("BLOB");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
 
                     b.HasIndex("SessionId");
 
