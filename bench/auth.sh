@@ -181,6 +181,11 @@ measure me -t"$threads" -c32 -H "Authorization: Bearer $access_token" -s "$bench
 measure login -t"$threads" -c4 --timeout 30s -s "$bench/login.lua" "$base"
 measure login_c1 -t1 -c1 --timeout 30s -s "$bench/login.lua" "$base"
 
+# No enumeration by timing: an unknown email is checked against a decoy hash, so it should cost what
+# a wrong password costs. Both answer 401, so these rows count all answers, not 2xx.
+BENCH_EMAIL="nobody-$$@example.test" measure login_unknown -t1 -c1 --timeout 30s -s "$bench/login.lua" "$base"
+BENCH_PASSWORD="not-the-password-$$" measure login_wrong -t1 -c1 --timeout 30s -s "$bench/login.lua" "$base"
+
 # Refresh: each token is used once. One set of tokens (from distinct logins) per run and for the
 # warm-up; refresh.lua then carries each session's next token over to that connection's next request.
 per_set=$((refresh_connections + threads))
@@ -223,6 +228,14 @@ row() { # row NAME LABEL WRK: one Markdown table row of medians
     "$(field "$f" non2xx | sum)" "$(field "$f" socket_errors | sum)"
 }
 
+row_any() { # row_any NAME LABEL WRK: like row, for scenarios whose expected answer is not 2xx
+  local f="$work/$1.bench"
+  printf '| %s | `%s` | %s | %s | %s | %s | %s / %s |\n' "$2" "$3" \
+    "$(field "$f" rps | median | fmt)" "$(field "$f" p50_ms | median | fmt)" "$(field "$f" p99_ms | median | fmt)" \
+    "$(field "$f" rps | fmt | paste -sd' ' - | sed 's/ / \/ /g')" \
+    "$(field "$f" non2xx | sum)" "$(field "$f" socket_errors | sum)"
+}
+
 m() { field "$work/$1.bench" "$2" | median; }
 live_rps=$(m live ok_rps)
 bearer_rps=$(m live_bearer ok_rps)
@@ -244,6 +257,8 @@ row me "GET /api/v1/me (authenticated)" "-t2 -c32"
 row login "POST /api/v1/auth/login" "-t2 -c4"
 row login_c1 "POST /api/v1/auth/login, concurrency 1" "-t1 -c1"
 row refresh "POST /api/v1/auth/refresh (each token once)" "-t2 -c$refresh_connections"
+row_any login_unknown "POST login, unknown email (401 expected)" "-t1 -c1"
+row_any login_wrong "POST login, wrong password (401 expected)" "-t1 -c1"
 echo
 gate=$(( $(nproc) / 2 )); [ "$gate" -ge 1 ] || gate=1
 awk -v gate="$gate" -v live="$live_rps" -v bearer="$bearer_rps" -v hash="$hash_ms" -v login="$login_rps" 'BEGIN {
@@ -254,10 +269,12 @@ awk -v gate="$gate" -v live="$live_rps" -v bearer="$bearer_rps" -v hash="$hash_m
   if (live > 0 && bearer > 0)
     printf "- Bearer authentication (ES256 signature, claims, revocation check): %.0f us more per request than the framework\n  ceiling (1/%.0f - 1/%.0f s, at saturation, the cores shared with wrk). GET /api/v1/me pays it too, plus its query.\n", 1e6 / bearer - 1e6 / live, bearer, live
 }'
+echo "- Enumeration by timing: p50 of a login with an unknown email $(m login_unknown p50_ms | fmt) ms, with a wrong password" \
+  "$(m login_wrong p50_ms | fmt) ms, with the right one $(m login_c1 p50_ms | fmt) ms (all at concurrency 1)."
 if [ -n "$micro" ]; then
   echo "- Micro-benchmarks (bench/Micro.cs, same calls outside HTTP): the PBKDF2 call alone, and the revocation check in ns"
-  echo "  (lookup = ConcurrentDictionary.ContainsKey; hook = the whole OnTokenValidated check: resolve the service,"
-  echo "  read sid and sub, parse both, look up):"
+  echo "  (lookup = SessionRevocations.IsRevoked; hook = the whole OnTokenValidated check: read sid and sub, parse"
+  echo "  both, look up):"
   echo "$micro" | sed 's/^MICRO /  - /'
 else
   echo "- Micro-benchmarks: did not run (see $work/micro.log)."

@@ -101,6 +101,7 @@ public abstract class AuthApiTests(StoreFixture fixture)
         using var response = await _client.LoginAsync(user.Email.ToUpperInvariant());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.CacheControl?.NoStore, "token responses must not be cached");
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Bearer", body.GetProperty("tokenType").GetString());
         var expiresIn = body.GetProperty("expiresIn").GetInt32();
@@ -166,6 +167,7 @@ public abstract class AuthApiTests(StoreFixture fixture)
 
         using var first = await _client.RefreshAsync(user.Tokens.RefreshToken);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.True(first.Headers.CacheControl?.NoStore, "token responses must not be cached");
         var pair = (await first.Content.ReadFromJsonAsync<TokenResponse>(TestApi.Json))!;
         Assert.NotEqual(user.Tokens.RefreshToken, pair.RefreshToken);
         Assert.Equal(HttpStatusCode.OK, await _client.GetMeStatusAsync(pair.AccessToken));

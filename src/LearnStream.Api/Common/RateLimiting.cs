@@ -97,7 +97,7 @@ public sealed class RedisRateLimitStore(IConnectionMultiplexer redis, IOptions<R
 
 public static class RateLimitResults
 {
-    public static IResult TooManyRequests(HttpContext context, TimeSpan retryAfter, string detail)
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooManyRequests(HttpContext context, TimeSpan retryAfter, string detail)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

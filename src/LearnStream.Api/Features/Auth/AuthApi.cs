@@ -69,7 +69,7 @@ public static class AuthApi
         var throttle = await limiter.ForAccountAsync(normalized, cancellationToken);
         if (!throttle.Allowed)
         {
-            return (ProblemHttpResult)RateLimitResults.TooManyRequests(context, throttle.RetryAfter, "Too many login attempts for this account; wait and retry.");
+            return RateLimitResults.TooManyRequests(context, throttle.RetryAfter, "Too many login attempts for this account; wait and retry.");
         }
 
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
@@ -87,15 +87,21 @@ public static class AuthApi
         {
             user.PasswordHash = upgraded;
         }
+        context.Response.Headers.CacheControl = "no-store"; // RFC 6749 section 5.1: token responses are never cached
         return TypedResults.Ok(await sessions.StartAsync(user, cancellationToken));
     }
 
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
-        RefreshRequest request, SessionService sessions, CancellationToken cancellationToken) =>
-        await sessions.RefreshAsync(request.RefreshToken, cancellationToken) is { } pair
-            ? TypedResults.Ok(pair)
-            : TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Refresh failed",
+        RefreshRequest request, HttpContext context, SessionService sessions, CancellationToken cancellationToken)
+    {
+        if (await sessions.RefreshAsync(request.RefreshToken, cancellationToken) is not { } pair)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Refresh failed",
                 detail: "The refresh token is invalid, expired or already used.");
+        }
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(pair);
+    }
 
     public static async Task<NoContent> Logout(RefreshRequest request, SessionService sessions, CancellationToken cancellationToken)
     {
