@@ -7,10 +7,14 @@ namespace LearnStream.Api.Data;
 public static class DbErrors
 {
     /// <summary>True when a write lost a race on a unique index; the caller answers 409.</summary>
-    public static bool IsUniqueViolation(this DbUpdateException exception) => exception.InnerException switch
+    public static bool IsUniqueViolation(this DbUpdateException exception) => IsUniqueViolation((Exception)exception);
+
+    /// <summary>Also for set-based writes (ExecuteUpdate), which throw the provider's exception directly.</summary>
+    public static bool IsUniqueViolation(Exception exception) => exception switch
     {
         PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
         SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        DbUpdateException { InnerException: { } inner } => IsUniqueViolation(inner),
         _ => false,
     };
 }

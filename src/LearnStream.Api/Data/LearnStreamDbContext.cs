@@ -1,4 +1,5 @@
 using LearnStream.Api.Features.Auth;
+using LearnStream.Api.Features.Catalog;
 using LearnStream.Api.Features.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -14,6 +15,8 @@ public abstract class LearnStreamDbContext(DbContextOptions options) : DbContext
     public DbSet<User> Users => Set<User>();
     public DbSet<AuthSession> Sessions => Set<AuthSession>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<CourseRecord> Courses => Set<CourseRecord>();
+    public DbSet<CourseLessonRecord> CourseLessons => Set<CourseLessonRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LearnStreamDbContext).Assembly);
