@@ -1,6 +1,7 @@
 using LearnStream.Api.Common;
 using LearnStream.Api.Data;
 using LearnStream.Api.Features.Auth;
+using LearnStream.Api.Features.Catalog;
 using LearnStream.Api.Features.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,7 @@ builder.AddRelationalStore();
 builder.AddRedis();
 builder.AddAuth();
 builder.AddUsers();
+builder.AddCatalog();
 
 var app = builder.Build();
 
@@ -17,6 +19,7 @@ app.UsePlatform();
 app.MapSystemEndpoints();
 app.MapAuthEndpoints();
 app.MapUserEndpoints();
+app.MapCatalogEndpoints();
 
 return await app.RunLearnStreamAsync();
 

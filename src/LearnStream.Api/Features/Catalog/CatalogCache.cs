@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Options;
+using ZiggyCreatures.Caching.Fusion;
+
+namespace LearnStream.Api.Features.Catalog;
+
+public sealed class CatalogOptions
+{
+    public const string Section = "Catalog";
+
+    /// <summary>Cache public course reads and listings (in process, plus Redis when configured).</summary>
+    public bool CacheEnabled { get; set; } = true;
+
+    [System.ComponentModel.DataAnnotations.Range(1, 86_400)]
+    public int CacheSeconds { get; set; } = 300;
+}
+
+/// <summary>
+/// Public reads of the catalog through a two-level cache (FusionCache: memory, then Redis). Every write
+/// removes the catalog's entries by tag; with Redis, FusionCache's backplane tells the other nodes to
+/// drop theirs, so a change is visible everywhere within milliseconds.
+/// </summary>
+public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> options)
+{
+    private const string Tag = "catalog";
+    private static readonly string[] Tags = [Tag];
+
+    public async Task<Course?> GetPublishedAsync(string idOrSlug, Func<CancellationToken, Task<Course?>> load, CancellationToken cancellationToken)
+    {
+        if (!options.Value.CacheEnabled)
+        {
+            return Published(await load(cancellationToken));
+        }
+        return await cache.GetOrSetAsync<Course?>(
+            "course:" + idOrSlug,
+            async (_, ct) => Published(await load(ct)),
+            Entry(),
+            Tags,
+            cancellationToken);
+    }
+
+    public async Task<CoursePage> GetPublishedPageAsync(string key, Func<CancellationToken, Task<CoursePage>> load, CancellationToken cancellationToken)
+    {
+        if (!options.Value.CacheEnabled)
+        {
+            return await load(cancellationToken);
+        }
+        return await cache.GetOrSetAsync<CoursePage>("courses:" + key, async (_, ct) => await load(ct), Entry(), Tags, cancellationToken);
+    }
+
+    public async Task InvalidateAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.CacheEnabled)
+        {
+            await cache.RemoveByTagAsync(Tag, token: cancellationToken);
+        }
+    }
+
+    private FusionCacheEntryOptions Entry() => new() { Duration = TimeSpan.FromSeconds(options.Value.CacheSeconds) };
+
+    private static Course? Published(Course? course) => course is { Status: CourseStatus.Published } ? course : null;
+}
+
+/// <summary>A cached page of a public listing.</summary>
+public sealed record CoursePage(IReadOnlyList<Course> Items, int Total);

@@ -1,0 +1,55 @@
+using LearnStream.Api.Common;
+using LearnStream.Api.Features.Users;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using ZiggyCreatures.Caching.Fusion;
+using ZiggyCreatures.Caching.Fusion.Backplane.StackExchangeRedis;
+using ZiggyCreatures.Caching.Fusion.Serialization.SystemTextJson;
+
+namespace LearnStream.Api.Features.Catalog;
+
+public sealed class ContentOptions
+{
+    public const string Section = "Content";
+    public const string Relational = "relational";
+    public const string Mongo = "mongo";
+
+    /// <summary><c>relational</c> (the same database as users) or <c>mongo</c>.</summary>
+    public string Store { get; set; } = Relational;
+}
+
+public static class CatalogExtensions
+{
+    public static IHostApplicationBuilder AddCatalog(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.Section)
+            .Validate(o => o.Store is ContentOptions.Relational or ContentOptions.Mongo, "Content:Store must be 'relational' or 'mongo'.")
+            .ValidateOnStart();
+        services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddScoped<ICourseStore, RelationalCourseStore>();
+        services.AddScoped<CourseEditor>();
+        services.AddSingleton<CatalogCache>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(CatalogApi.AuthorPolicy, policy => policy.RequireRole(Roles.Instructor, Roles.Admin));
+
+        var cache = services.AddFusionCache().WithSerializer(new FusionCacheSystemTextJsonSerializer());
+        if (builder.Configuration.HasRedis())
+        {
+            // Level 2 and the backplane share the app's one Redis connection and its key prefix.
+            cache.WithOptions(o => o.BackplaneChannelPrefix = builder.Configuration["Redis:InstanceName"] ?? new RedisOptions().InstanceName)
+                .WithDistributedCache(sp => new RedisCache(new RedisCacheOptions
+                {
+                    ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()),
+                    InstanceName = sp.GetRequiredService<IOptions<RedisOptions>>().Value.InstanceName + "cache:",
+                }))
+                .WithBackplane(sp => new RedisBackplane(new RedisBackplaneOptions
+                {
+                    ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()),
+                }));
+        }
+        return builder;
+    }
+}
