@@ -1,4 +1,5 @@
 using LearnStream.Api.Common;
+using LearnStream.Api.Data;
 using LearnStream.Api.Features.Users;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,15 @@ public static class CatalogExtensions
             .ValidateOnStart();
         services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddScoped<ICourseStore, RelationalCourseStore>();
+        if (builder.Configuration[$"{ContentOptions.Section}:Store"] == ContentOptions.Mongo)
+        {
+            builder.AddMongoStore();
+            services.AddScoped<ICourseStore, MongoCourseStore>();
+        }
+        else
+        {
+            services.AddScoped<ICourseStore, RelationalCourseStore>();
+        }
         services.AddScoped<CourseEditor>();
         services.AddSingleton<CatalogCache>();
         services.AddAuthorizationBuilder()
@@ -51,5 +60,14 @@ public static class CatalogExtensions
                 }));
         }
         return builder;
+    }
+
+    /// <summary>Creates the MongoDB indexes when courses live there; the relational store has migrations.</summary>
+    public static async Task InitializeContentStoreAsync(this IServiceProvider services)
+    {
+        if (services.GetRequiredService<IOptions<ContentOptions>>().Value.Store == ContentOptions.Mongo)
+        {
+            await services.InitializeMongoStoreAsync();
+        }
     }
 }
