@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using LearnStream.Api.Common;
 using LearnStream.Api.Features.Users;
 
@@ -35,8 +36,9 @@ public sealed record CourseResponse(
     string Id, string Slug, string Title, string? Subtitle, string? Description, string? DescriptionHtml,
     IReadOnlyList<string> Tags, string? Level, string? Language, Price? Price, bool IsFree, CourseStatus Status,
     string OwnerId, IReadOnlyList<string> InstructorIds, string? CoverImageUrl, DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, long Version, int? LessonCount,
-    IReadOnlyList<SectionResponse>? Sections);
+    DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, long Version,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? LessonCount,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SectionResponse>? Sections);
 
 public sealed record LessonResponse(
     string Id, string CourseId, string SectionId, string Title, LessonKind Kind, string? Description, bool IsPreview, string? Body);

@@ -25,6 +25,14 @@ public static class MarkdownRenderer
                 link.Url = "#";
             }
         }
+        // <scheme:...> autolinks are a node of their own, with the same danger.
+        foreach (var link in document.Descendants<AutolinkInline>())
+        {
+            if (!link.IsEmail && !IsSafe(link.Url))
+            {
+                link.Url = "#";
+            }
+        }
         return document.ToHtml(Pipeline);
     }
 
