@@ -93,7 +93,7 @@ log "recreating database $database"
 dropdb -h 127.0.0.1 -p "$pg_port" -U learnstream --if-exists --force "$database"
 createdb -h 127.0.0.1 -p "$pg_port" -U learnstream -O learnstream "$database"
 # Stale keys of an earlier run (bounded: at most what the prefix holds).
-redis-cli -h 127.0.0.1 -p "$redis_port" --scan --pattern 'bench:*' | xargs -r -n 100 redis-cli -h 127.0.0.1 -p "$redis_port" del >/dev/null
+redis-cli -h 127.0.0.1 -p "$redis_port" --scan --pattern 'bench:*' | xargs -r -d '\n' -n 100 redis-cli -h 127.0.0.1 -p "$redis_port" del >/dev/null
 
 # --- build and start -----------------------------------------------------------------------------
 # From a copy, so the Release build shares no obj/ directory with builds or tests running in the repo.

@@ -1,4 +1,5 @@
 using LearnStream.Api.Data;
+using LearnStream.Api.Features.Catalog;
 using LearnStream.Api.Features.Users;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,8 @@ public static class StartupRunner
 {
     /// <summary>
     /// Validates every option, prepares the stores and serves. A configuration error ends the
-    /// process with one line that names the key, instead of a stack trace.
+    /// process with one line that names the key, instead of a stack trace. With the <c>seed-demo</c>
+    /// argument it seeds the demo catalog on the prepared stores and exits instead of serving.
     /// </summary>
     public static async Task<int> RunLearnStreamAsync(this WebApplication app)
     {
@@ -16,7 +18,13 @@ public static class StartupRunner
         {
             app.Services.GetRequiredService<IStartupValidator>().Validate();
             await app.Services.InitializeRelationalStoreAsync();
+            await app.Services.InitializeContentStoreAsync();
             await app.Services.BootstrapAdminAsync();
+            // CreateBuilder ignores arguments that are not key=value, so the command is read here.
+            if (DemoSeeder.IsRequested(Environment.GetCommandLineArgs()))
+            {
+                return await app.Services.SeedDemoAsync(Console.Out, CancellationToken.None);
+            }
             app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));
             await app.RunAsync();
             return 0;
