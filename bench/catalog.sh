@@ -12,162 +12,25 @@
 #           BENCH_KEEP=1 keeps the work directory (wrk outputs, service logs) in /tmp.
 set -euo pipefail
 
-root="$(cd "$(dirname "$0")/.." && pwd)"
-bench="$root/bench"
 port="${BENCH_PORT:-18081}"
-duration="${BENCH_DURATION:-10s}"
-warmup="${BENCH_WARMUP:-2s}"
-runs="${BENCH_RUNS:-3}"
 service_warmup="${BENCH_SERVICE_WARMUP:-10s}"
-base="http://127.0.0.1:$port"
-pg_port=5432
-redis_port=6379
 database=learnstream_bench_catalog
 prefix=benchcat:
+work_template=/tmp/learnstream-bench-catalog.XXXXXX
+kept_files="service-*.log, build.log, seed.log, wrk outputs"
 list_path="/api/v1/courses?page=1&pageSize=20"
 
-work="$(mktemp -d /tmp/learnstream-bench-catalog.XXXXXX)"
-service_pid=""
-stop_services=false
-started_at=$(date +%s)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-log() { printf 'bench: %s\n' "$*" >&2; }
-
-stop_service() {
-  if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
-    log "stopping the service (pid $service_pid)"
-    kill "$service_pid" 2>/dev/null || true
-    for _ in $(seq 1 20); do
-      kill -0 "$service_pid" 2>/dev/null || break
-      sleep 0.5
-    done
-    kill -9 "$service_pid" 2>/dev/null || true
-  fi
-  service_pid=""
-}
-
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  stop_service
-  if $stop_services; then
-    "$root/scripts/services.sh" stop || true
-  fi
-  if [ "$status" -ne 0 ] || [ -n "${BENCH_KEEP:-}" ]; then
-    log "work directory kept: $work (service-*.log, build.log, seed.log, wrk outputs)"
-  else
-    rm -rf "$work"
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-need() { # need COMMAND PACKAGE: installs the Debian package when the command is missing
-  if ! command -v "$1" >/dev/null; then
-    log "installing $2"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >&2
-  fi
-}
-
-pg_up() { command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p "$pg_port"; }
-redis_up() { command -v redis-cli >/dev/null && redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null | grep -q PONG; }
-redis() { redis-cli -h 127.0.0.1 -p "$redis_port" "$@"; }
-# Keys of this benchmark only (bounded: at most what the prefix holds). One key a line, taken
-# verbatim: list-cache keys hold JSON, whose quotes plain xargs would strip.
-clear_keys() { redis --scan --pattern "$prefix*" | xargs -r -d '\n' -n 100 redis-cli -h 127.0.0.1 -p "$redis_port" del >/dev/null; }
-count_keys() { redis --scan --pattern "$1*" | wc -l; }
-
-# --- tools and services --------------------------------------------------------------------------
-need wrk wrk
-need curl curl
-command -v dotnet >/dev/null || { log "dotnet (the .NET 10 SDK) is required"; exit 1; }
-
-# As in auth.sh: stop the servers at the end only if both were down before this script started them.
-if pg_up && redis_up; then
-  already_up=both
-elif pg_up || redis_up; then
-  already_up=one
-else
-  already_up=none
-fi
-"$root/scripts/services.sh" start
-if [ "$already_up" = none ]; then
-  stop_services=true
-else
-  log "PostgreSQL and/or Redis were already running; they will be left running"
-fi
-
-export PGPASSWORD=learnstream
-log "recreating database $database"
-dropdb -h 127.0.0.1 -p "$pg_port" -U learnstream --if-exists --force "$database"
-createdb -h 127.0.0.1 -p "$pg_port" -U learnstream -O learnstream "$database"
-clear_keys
-
-# --- build, seed -------------------------------------------------------------------------------
-# From a copy, so the Release build shares no obj/ directory with builds or tests running in the repo.
-log "building the API (Release) in $work"
-mkdir -p "$work/src"
-cp "$root/.editorconfig" "$root/Directory.Build.props" "$root/Directory.Packages.props" "$root/global.json" "$work/"
-tar -C "$root/src" --exclude=bin --exclude=obj -cf - LearnStream.Api | tar -C "$work/src" -xf -
-if ! dotnet publish "$work/src/LearnStream.Api" -c Release -o "$work/app" -nologo > "$work/build.log" 2>&1; then
-  tail -30 "$work/build.log" >&2
-  exit 1
-fi
-
-if curl -s -o /dev/null --max-time 2 "$base/health/live"; then
-  log "something already listens on $base; set BENCH_PORT"
-  exit 1
-fi
-
-export ASPNETCORE_ENVIRONMENT=Development
-export Database__Provider=postgres
-export ConnectionStrings__Database="Host=127.0.0.1;Port=$pg_port;Username=learnstream;Password=learnstream;Database=$database"
-export ConnectionStrings__Redis="127.0.0.1:$redis_port"
-export Redis__InstanceName="$prefix"
-export DataDirectory="$work/data"
-# 10,000,000 is the largest value the options accept: in effect, no throttling.
-export RateLimits__Auth__PerAddressPerMinute=10000000
-export RateLimits__Auth__PerAccountPerMinute=10000000
-export Logging__LogLevel__Default=Warning
+# --- tools, services, build, seed ----------------------------------------------------------------
+setup_services
+build_api
 
 # seed-demo migrates the new database and adds three published courses; it prints the demo passwords,
 # so its output stays in the work directory.
 log "seeding the demo catalog (seed-demo)"
 (cd "$work/app" && dotnet LearnStream.Api.dll seed-demo > "$work/seed.log" 2>&1) || { cat "$work/seed.log" >&2; exit 1; }
-
-# start_service NAME [VAR=VALUE...]: starts the API with extra settings and waits until it is ready.
-start_service() {
-  local name=$1
-  shift
-  log "starting the API on $base ($name${*:+: $*})"
-  (cd "$work/app" && exec env "$@" dotnet LearnStream.Api.dll --urls "$base") > "$work/service-$name.log" 2>&1 &
-  service_pid=$!
-  for _ in $(seq 1 120); do
-    kill -0 "$service_pid" 2>/dev/null || { cat "$work/service-$name.log" >&2; log "the service exited"; exit 1; }
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/health/ready")" = 200 ]; then
-      return 0
-    fi
-    sleep 0.5
-  done
-  cat "$work/service-$name.log" >&2
-  log "not ready after 60 s"
-  exit 1
-}
-
-# measure NAME WRK-ARGS...: a warm-up run, then $runs measured runs; keeps each run's BENCH line.
-measure() {
-  local name=$1
-  shift
-  log "$name: warm-up $warmup, then $runs x $duration"
-  wrk -d "$warmup" "$@" > "$work/$name.warmup.txt"
-  : > "$work/$name.bench"
-  for i in $(seq 1 "$runs"); do
-    wrk -d "$duration" --latency "$@" > "$work/$name.$i.txt"
-    grep '^BENCH ' "$work/$name.$i.txt" >> "$work/$name.bench"
-  done
-}
 
 # warm_service PATH...: load on each endpoint of a freshly started service before any measurement. A
 # new process climbs for tens of seconds (tiered JIT, the GC adapting its heap count, pools filling);
@@ -210,23 +73,8 @@ cache_keys_off=$(count_keys "${prefix}cache:")
 stop_service
 
 # --- report --------------------------------------------------------------------------------------
-field() { # field FILE KEY: that key's value on each BENCH line
-  grep -o " $2=[^ ]*" "$1" | cut -d= -f2
-}
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "n/a" }'; }
-sum() { awk '{ s += $1 } END { print s + 0 }'; }
-m() { field "$work/$1.bench" "$2" | median; }
-
-fmt() { # rounds to 3 significant digits or whole numbers
-  awk '{ v = $1; if (v == "n/a") print v; else if (v >= 100) printf "%.0f\n", v; else if (v >= 10) printf "%.1f\n", v; else printf "%.2f\n", v }'
-}
-
 row() { # row NAME LABEL CACHE: one Markdown table row of medians
-  local f="$work/$1.bench"
-  printf '| %s | %s | %s | %s | %s | %s | %s / %s |\n' "$2" "$3" \
-    "$(field "$f" ok_rps | median | fmt)" "$(field "$f" p50_ms | median | fmt)" "$(field "$f" p99_ms | median | fmt)" \
-    "$(field "$f" ok_rps | fmt | paste -sd' ' - | sed 's/ / \/ /g')" \
-    "$(field "$f" non2xx | sum)" "$(field "$f" socket_errors | sum)"
+  table_row ok_rps "$@"
 }
 
 ratio() { # ratio A B: A / B to 1 decimal
@@ -236,8 +84,7 @@ ratio() { # ratio A B: A / B to 1 decimal
 echo
 echo "## LearnStream catalog benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
-echo "Machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/^Mem:/ { print $2 }') GB;" \
-  "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). PostgreSQL + Redis on 127.0.0.1; wrk on the same machine."
+machine
 echo "Each row: median of $runs runs of $duration after a $warmup warm-up, wrk -t2 -c32, anonymous; req/s counts 2xx answers only."
 echo "Each service (cache on, then off) was warmed for $service_warmup per endpoint after its start."
 echo
