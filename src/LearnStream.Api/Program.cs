@@ -2,6 +2,7 @@ using LearnStream.Api.Common;
 using LearnStream.Api.Data;
 using LearnStream.Api.Features.Auth;
 using LearnStream.Api.Features.Catalog;
+using LearnStream.Api.Features.Enrollment;
 using LearnStream.Api.Features.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +13,7 @@ builder.AddRedis();
 builder.AddAuth();
 builder.AddUsers();
 builder.AddCatalog();
+builder.AddEnrollment();
 
 var app = builder.Build();
 
@@ -20,6 +22,7 @@ app.MapSystemEndpoints();
 app.MapAuthEndpoints();
 app.MapUserEndpoints();
 app.MapCatalogEndpoints();
+app.MapEnrollmentEndpoints();
 
 return await app.RunLearnStreamAsync();
 

@@ -1,5 +1,6 @@
 using LearnStream.Api.Features.Auth;
 using LearnStream.Api.Features.Catalog;
+using LearnStream.Api.Features.Enrollment;
 using LearnStream.Api.Features.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -17,6 +18,7 @@ public abstract class LearnStreamDbContext(DbContextOptions options) : DbContext
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<CourseRecord> Courses => Set<CourseRecord>();
     public DbSet<CourseLessonRecord> CourseLessons => Set<CourseLessonRecord>();
+    public DbSet<CourseEnrollment> Enrollments => Set<CourseEnrollment>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LearnStreamDbContext).Assembly);

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using LearnStream.Api.Common;
+using LearnStream.Api.Data;
+using Microsoft.EntityFrameworkCore;
 using LearnStream.Api.Features.Users;
 
 namespace LearnStream.Api.Features.Catalog;
@@ -149,7 +151,7 @@ public static class CatalogApi
         return error ?? TypedResults.Ok(course!.ToResponse(withOutline: true));
     }
 
-    public static async Task<IResult> DeleteCourse(string id, HttpContext http, ICourseStore store, CatalogCache cache, CancellationToken cancellationToken)
+    public static async Task<IResult> DeleteCourse(string id, HttpContext http, ICourseStore store, CatalogCache cache, LearnStreamDbContext db, CancellationToken cancellationToken)
     {
         var course = await store.FindAsync(id, cancellationToken);
         if (CourseEditor.Refuse(course, http) is { } refused)
@@ -163,6 +165,10 @@ public static class CatalogApi
         if (course!.Status != CourseStatus.Draft)
         {
             return CatalogProblems.Conflict("Only a draft can be deleted; archive a published course instead.");
+        }
+        if (await db.Enrollments.AnyAsync(e => e.CourseId == course.Id, cancellationToken))
+        {
+            return CatalogProblems.Conflict("The course has enrollments; archive it instead.");
         }
         var deleted = await store.DeleteAsync(course.Id, course.Version, cancellationToken);
         if (deleted != StoreWrite.Ok)

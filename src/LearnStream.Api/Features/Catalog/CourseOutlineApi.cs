@@ -1,4 +1,5 @@
 using LearnStream.Api.Data;
+using LearnStream.Api.Features.Enrollment;
 using LearnStream.Api.Features.Users;
 using Microsoft.EntityFrameworkCore;
 
@@ -95,15 +96,14 @@ public static class CourseOutlineApi
         return error ?? TypedResults.Created($"/api/v1/lessons/{lesson.Id}", lesson.ToResponse(course!, withBody: true));
     }
 
-    public static async Task<IResult> GetLesson(string lessonId, HttpContext http, ICourseStore store, CancellationToken ct)
+    public static async Task<IResult> GetLesson(string lessonId, HttpContext http, ICourseStore store, CourseAccessService access, CancellationToken ct)
     {
         var course = lessonId.Length <= 64 ? await store.FindByLessonAsync(lessonId, ct) : null;
         if (course is null || !CourseAccess.CanView(course, http.User) || course.FindLesson(lessonId) is not { } lesson)
         {
             return CatalogProblems.NotFound();
         }
-        // Enrolled learners get bodies once enrollments exist; until then the course's staff and previews do.
-        var withBody = CourseAccess.CanEdit(course, http.User) || (lesson.IsPreview && course.Status == CourseStatus.Published);
+        var withBody = await access.MayWatchAsync(http.User, course, lesson, ct);
         return TypedResults.Ok(lesson.ToResponse(course, withBody));
     }
 

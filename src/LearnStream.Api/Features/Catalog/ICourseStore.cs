@@ -42,6 +42,9 @@ public interface ICourseStore
 
     Task<Course?> FindByLessonAsync(string lessonId, CancellationToken cancellationToken);
 
+    /// <summary>Several courses by id in one round trip, without their sections; unknown ids are left out.</summary>
+    Task<IReadOnlyDictionary<string, Course>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+
     /// <summary>A page of courses in a stable order (newest first, then id), without their sections.</summary>
     Task<(IReadOnlyList<Course> Items, int Total)> ListAsync(CourseQuery query, CancellationToken cancellationToken);
 

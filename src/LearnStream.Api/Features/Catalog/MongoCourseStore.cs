@@ -29,6 +29,12 @@ public sealed class MongoCourseStore(IMongoCollection<CourseDocument> courses) :
         return match?.ToCourse();
     }
 
+    public async Task<IReadOnlyDictionary<string, Course>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var found = await courses.Find(IdsFilter(ids)).Project<CourseDocument>(ListProjection).ToListAsync(cancellationToken);
+        return found.Select(d => d.ToCourse()).ToDictionary(c => c.Id, StringComparer.Ordinal);
+    }
+
     public async Task<(IReadOnlyList<Course> Items, int Total)> ListAsync(CourseQuery query, CancellationToken cancellationToken)
     {
         var filter = ListFilter(query);
@@ -100,6 +106,9 @@ public sealed class MongoCourseStore(IMongoCollection<CourseDocument> courses) :
 
     internal static FilterDefinition<CourseDocument> IdOrSlugFilter(string idOrSlug) =>
         Filter.Or(Filter.Eq(d => d.Id, idOrSlug), Filter.Eq(d => d.Slug, idOrSlug));
+
+    internal static FilterDefinition<CourseDocument> IdsFilter(IEnumerable<string> ids) =>
+        Builders<CourseDocument>.Filter.In(d => d.Id, ids);
 
     internal static FilterDefinition<CourseDocument> LessonFilter(string lessonId) =>
         Filter.Eq(LessonIdPath, lessonId);

@@ -26,6 +26,12 @@ public sealed class RelationalCourseStore(LearnStreamDbContext db) : ICourseStor
         return row?.ToCourse();
     }
 
+    public async Task<IReadOnlyDictionary<string, Course>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var rows = await db.Courses.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(Summary).ToListAsync(cancellationToken);
+        return rows.Select(r => r.ToCourse()).ToDictionary(c => c.Id, StringComparer.Ordinal);
+    }
+
     public async Task<(IReadOnlyList<Course> Items, int Total)> ListAsync(CourseQuery query, CancellationToken cancellationToken)
     {
         var rows = db.Courses.AsNoTracking();
@@ -58,13 +64,7 @@ public sealed class RelationalCourseStore(LearnStreamDbContext db) : ICourseStor
         var total = await rows.CountAsync(cancellationToken);
         var page = await rows.OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Id)
             .Skip(query.Skip).Take(query.Take)
-            .Select(c => new CourseRecord
-            {
-                Id = c.Id, Slug = c.Slug, Title = c.Title, Subtitle = c.Subtitle, Description = c.Description,
-                Tags = c.Tags, Level = c.Level, Language = c.Language, PriceAmount = c.PriceAmount, PriceCurrency = c.PriceCurrency,
-                Status = c.Status, InstructorIds = c.InstructorIds, CoverImageUrl = c.CoverImageUrl, CreatedAt = c.CreatedAt,
-                UpdatedAt = c.UpdatedAt, PublishedAt = c.PublishedAt, Version = c.Version, Outline = "[]",
-            })
+            .Select(Summary)
             .ToListAsync(cancellationToken);
         return (page.Select(r => r.ToCourse()).ToList(), total);
     }
@@ -149,6 +149,15 @@ public sealed class RelationalCourseStore(LearnStreamDbContext db) : ICourseStor
         }
         return await db.Courses.AnyAsync(c => c.Id == id, cancellationToken) ? StoreWrite.VersionConflict : StoreWrite.NotFound;
     }
+
+    // Every column but the outline: lists and batches do not need sections.
+    private static readonly System.Linq.Expressions.Expression<Func<CourseRecord, CourseRecord>> Summary = c => new CourseRecord
+    {
+        Id = c.Id, Slug = c.Slug, Title = c.Title, Subtitle = c.Subtitle, Description = c.Description,
+        Tags = c.Tags, Level = c.Level, Language = c.Language, PriceAmount = c.PriceAmount, PriceCurrency = c.PriceCurrency,
+        Status = c.Status, InstructorIds = c.InstructorIds, CoverImageUrl = c.CoverImageUrl, CreatedAt = c.CreatedAt,
+        UpdatedAt = c.UpdatedAt, PublishedAt = c.PublishedAt, Version = c.Version, Outline = "[]",
+    };
 
     private static IEnumerable<CourseLessonRecord> LessonIndex(Course course) =>
         course.Lessons.Select(l => new CourseLessonRecord { LessonId = l.Id, CourseId = course.Id });

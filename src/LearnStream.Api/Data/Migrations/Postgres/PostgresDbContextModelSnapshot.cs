@@ -190,6 +190,44 @@ namespace LearnStream.Api.Data.Migrations.Postgres
                     b.ToTable("courses", (string)null);
                 });
 
+            modelBuilder.Entity("LearnStream.Api.Features.Enrollment.CourseEnrollment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CourseId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<DateTimeOffset>("EnrolledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CourseId", "EnrolledAt");
+
+                    b.HasIndex("UserId", "CourseId")
+                        .IsUnique();
+
+                    b.ToTable("enrollments", (string)null);
+                });
+
             modelBuilder.Entity("LearnStream.Api.Features.Users.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -254,6 +292,15 @@ namespace LearnStream.Api.Data.Migrations.Postgres
                     b.HasOne("LearnStream.Api.Features.Auth.AuthSession", null)
                         .WithMany()
                         .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LearnStream.Api.Features.Enrollment.CourseEnrollment", b =>
+                {
+                    b.HasOne("LearnStream.Api.Features.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

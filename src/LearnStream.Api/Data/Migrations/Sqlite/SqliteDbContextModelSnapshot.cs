@@ -184,6 +184,44 @@ namespace LearnStream.Api.Data.Migrations.Sqlite
                     b.ToTable("courses", (string)null);
                 });
 
+            modelBuilder.Entity("LearnStream.Api.Features.Enrollment.CourseEnrollment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CourseId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EnrolledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CourseId", "EnrolledAt");
+
+                    b.HasIndex("UserId", "CourseId")
+                        .IsUnique();
+
+                    b.ToTable("enrollments", (string)null);
+                });
+
             modelBuilder.Entity("LearnStream.Api.Features.Users.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -248,6 +286,15 @@ namespace LearnStream.Api.Data.Migrations.Sqlite
                     b.HasOne("LearnStream.Api.Features.Auth.AuthSession", null)
                         .WithMany()
                         .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LearnStream.Api.Features.Enrollment.CourseEnrollment", b =>
+                {
+                    b.HasOne("LearnStream.Api.Features.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
