@@ -116,6 +116,12 @@ public class MongoCourseStoreBsonTests
     }
 
     [Fact]
+    public void Batch_lookup_is_one_in_query_on_the_id()
+    {
+        Assert.Equal(BsonDocument.Parse("""{ "_id": { "$in": ["a", "b"] } }"""), Render(MongoCourseStore.IdsFilter(["a", "b"])));
+    }
+
+    [Fact]
     public void List_sorts_newest_first_then_by_id()
     {
         Assert.Equal(BsonDocument.Parse("""{ "createdAt": -1, "_id": 1 }"""), MongoCourseStore.ListSort.Render(Args));
