@@ -3,6 +3,7 @@ using LearnStream.Api.Data;
 using LearnStream.Api.Features.Auth;
 using LearnStream.Api.Features.Catalog;
 using LearnStream.Api.Features.Enrollment;
+using LearnStream.Api.Features.Payments;
 using LearnStream.Api.Features.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +15,7 @@ builder.AddAuth();
 builder.AddUsers();
 builder.AddCatalog();
 builder.AddEnrollment();
+builder.AddPayments();
 
 var app = builder.Build();
 
@@ -23,6 +25,7 @@ app.MapAuthEndpoints();
 app.MapUserEndpoints();
 app.MapCatalogEndpoints();
 app.MapEnrollmentEndpoints();
+app.MapPaymentEndpoints();
 
 return await app.RunLearnStreamAsync();
 
