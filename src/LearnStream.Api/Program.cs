@@ -5,6 +5,7 @@ using LearnStream.Api.Features.Catalog;
 using LearnStream.Api.Features.Enrollment;
 using LearnStream.Api.Features.Payments;
 using LearnStream.Api.Features.Users;
+using LearnStream.Api.Features.Video;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +17,7 @@ builder.AddUsers();
 builder.AddCatalog();
 builder.AddEnrollment();
 builder.AddPayments();
+builder.AddVideo();
 
 var app = builder.Build();
 
@@ -26,6 +28,7 @@ app.MapUserEndpoints();
 app.MapCatalogEndpoints();
 app.MapEnrollmentEndpoints();
 app.MapPaymentEndpoints();
+app.MapVideoEndpoints();
 
 return await app.RunLearnStreamAsync();
 

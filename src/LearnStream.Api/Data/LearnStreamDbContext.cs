@@ -3,6 +3,7 @@ using LearnStream.Api.Features.Catalog;
 using LearnStream.Api.Features.Enrollment;
 using LearnStream.Api.Features.Payments;
 using LearnStream.Api.Features.Users;
+using LearnStream.Api.Features.Video;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -22,6 +23,8 @@ public abstract class LearnStreamDbContext(DbContextOptions options) : DbContext
     public DbSet<CourseEnrollment> Enrollments => Set<CourseEnrollment>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<PaymentEvent> PaymentEvents => Set<PaymentEvent>();
+    public DbSet<LessonVideo> LessonVideos => Set<LessonVideo>();
+    public DbSet<VideoEvent> VideoEvents => Set<VideoEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LearnStreamDbContext).Assembly);
