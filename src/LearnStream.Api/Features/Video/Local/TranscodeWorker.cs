@@ -90,9 +90,16 @@ public sealed partial class TranscodeWorker(IServiceScopeFactory scopes, FfmpegT
             }
             else
             {
-                await transcoder.TranscodeAsync(source, media.LessonDirectory(lessonId), probe, stoppingToken);
-                await FinishAsync(db, lessonId, uploadId, VideoStatus.Ready, probe.DurationSeconds, null);
-                LogReady(logger, lessonId, probe.DurationSeconds);
+                var result = await transcoder.TranscodeAsync(source, media.LessonDirectory(lessonId), probe, stoppingToken);
+                if (result.Succeeded)
+                {
+                    await FinishAsync(db, lessonId, uploadId, VideoStatus.Ready, probe.DurationSeconds, null);
+                    LogReady(logger, lessonId, probe.DurationSeconds);
+                }
+                else
+                {
+                    await FinishAsync(db, lessonId, uploadId, VideoStatus.Errored, null, Truncate($"Transcoding failed: {result.Error}"));
+                }
             }
             File.Delete(source);
         }
@@ -103,11 +110,12 @@ public sealed partial class TranscodeWorker(IServiceScopeFactory scopes, FfmpegT
         catch (Exception e)
         {
             LogFailed(logger, lessonId, e);
-            var message = $"Transcoding failed: {e.Message}";
-            await FinishAsync(db, lessonId, uploadId, VideoStatus.Errored, null, message.Length > MaxErrorLength ? message[..MaxErrorLength] : message);
+            await FinishAsync(db, lessonId, uploadId, VideoStatus.Errored, null, Truncate($"Transcoding failed: {e.Message}"));
             File.Delete(source);
         }
     }
+
+    private static string Truncate(string message) => message.Length > MaxErrorLength ? message[..MaxErrorLength] : message;
 
     /// <summary>Records the outcome only if the lesson still waits for this upload; a newer upload wins.</summary>
     private async Task FinishAsync(LearnStreamDbContext db, string lessonId, string uploadId, VideoStatus status, double? duration, string? error) =>
