@@ -64,6 +64,80 @@ public abstract class EnrollmentExpiryTests
         using var again = await client.EnrollAsync(token, course.Id);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
+
+    [Fact]
+    public async Task A_course_with_an_access_duration_gives_enrollments_that_end_after_it()
+    {
+        var (fixture, clock, client) = await StartAsync();
+        await using var _ = fixture;
+        var course = await client.PublishedCourseAsync();
+        await SetAccessDaysAsync(client, course, 30);
+        var learner = await client.NewUserAsync();
+        var token = learner.Tokens.AccessToken;
+
+        var enrolled = await client.EnrollOkAsync(token, course.Id);
+        var expected = clock.GetUtcNow().AddDays(30);
+        Assert.InRange(enrolled.UtcTime("expiresAt"), expected.AddSeconds(-1), expected.AddSeconds(1));
+
+        clock.Advance(TimeSpan.FromDays(29));
+        Assert.Equal("Lesson body text", await client.LessonBodyAsync(token, course.LessonId));
+        clock.Advance(TimeSpan.FromDays(2));
+        Assert.Equal("expired", (await client.MyEnrollmentAsync(token, course.Id))?.Str("status"));
+        Assert.Null(await client.LessonBodyAsync(token, course.LessonId));
+    }
+
+    [Fact]
+    public async Task A_paid_course_with_an_access_duration_gives_access_for_that_long_from_payment()
+    {
+        var (fixture, clock, client) = await StartAsync();
+        await using var _ = fixture;
+        var course = await client.PaidCourseAsync();
+        await SetAccessDaysAsync(client, course, 7);
+        var learner = await client.NewUserAsync();
+        var token = learner.Tokens.AccessToken;
+
+        using var checkout = await client.SendAsync(HttpMethod.Post, $"{Courses}/{course.Id}/checkout", token);
+        var order = await checkout.JsonAsync(HttpStatusCode.Created);
+        clock.Advance(TimeSpan.FromDays(1));
+        using (var complete = await client.SendAsync(HttpMethod.Post, $"/api/v1/payments/manual/{order.Str("orderId")}/complete", token))
+        {
+            await complete.JsonAsync(HttpStatusCode.OK);
+        }
+
+        var enrollment = await client.MyEnrollmentAsync(token, course.Id);
+        var expected = clock.GetUtcNow().AddDays(7);
+        Assert.InRange(enrollment!.Value.UtcTime("expiresAt"), expected.AddSeconds(-1), expected.AddSeconds(1));
+        clock.Advance(TimeSpan.FromDays(8));
+        Assert.Null(await client.LessonBodyAsync(token, course.LessonId));
+    }
+
+    [Fact]
+    public async Task Access_days_out_of_range_are_refused_and_zero_means_lifetime_access()
+    {
+        var (fixture, _, client) = await StartAsync();
+        await using var __ = fixture;
+        var course = await client.PublishedCourseAsync();
+        var token = course.Owner.Tokens.AccessToken;
+
+        foreach (var days in new[] { -1, 3651 })
+        {
+            using var refused = await client.SendAsync(HttpMethod.Patch, $"{Courses}/{course.Id}", token, new { accessDays = days });
+            Assert.Contains("accessDays", (await refused.ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").GetRawText(), StringComparison.Ordinal);
+        }
+        Assert.Equal(90, (await SetAccessDaysAsync(client, course, 90)).GetProperty("accessDays").GetInt32());
+        var cleared = await SetAccessDaysAsync(client, course, 0);
+        Assert.True(cleared.IsNull("accessDays"), cleared.GetRawText());
+
+        var learner = await client.NewUserAsync();
+        var enrolled = await client.EnrollOkAsync(learner.Tokens.AccessToken, course.Id);
+        Assert.True(enrolled.IsNull("expiresAt"), enrolled.GetRawText());
+    }
+
+    private static async Task<System.Text.Json.JsonElement> SetAccessDaysAsync(HttpClient client, LearnStream.Api.Tests.Catalog.PublishedCourse course, int days)
+    {
+        using var response = await client.SendAsync(HttpMethod.Patch, $"{Courses}/{course.Id}", course.Owner.Tokens.AccessToken, new { accessDays = days });
+        return await response.JsonAsync(HttpStatusCode.OK);
+    }
 }
 
 public sealed class EnrollmentExpiryTests_Sqlite : EnrollmentExpiryTests

@@ -10,7 +10,7 @@ public class CourseDocumentBsonTests
     internal static readonly string[] CourseElementNames =
     [
         "_id", "slug", "title", "subtitle", "description", "tags", "level", "language", "price", "status",
-        "instructorIds", "coverImageUrl", "createdAt", "updatedAt", "publishedAt", "v", "sections",
+        "instructorIds", "coverImageUrl", "accessDays", "createdAt", "updatedAt", "publishedAt", "v", "sections",
     ];
 
     private static readonly DateTimeOffset Created = new(2026, 3, 1, 9, 15, 30, 123, TimeSpan.Zero);
@@ -29,6 +29,7 @@ public class CourseDocumentBsonTests
         Status = CourseStatus.Published,
         InstructorIds = ["u1", "u2"],
         CoverImageUrl = "https://cdn.example.test/rust.png",
+        AccessDays = 365,
         CreatedAt = Created,
         // An offset other than UTC: stored as the same instant.
         UpdatedAt = new DateTimeOffset(2026, 3, 2, 12, 0, 0, 456, TimeSpan.FromHours(2)),
@@ -96,6 +97,7 @@ public class CourseDocumentBsonTests
         Assert.Equal(original.Level, course.Level);
         Assert.Equal(original.Language, course.Language);
         Assert.Equal(original.Price, course.Price);
+        Assert.Equal(365, course.AccessDays);
         Assert.Equal(original.Status, course.Status);
         Assert.Equal(original.InstructorIds, course.InstructorIds);
         Assert.Equal(original.CoverImageUrl, course.CoverImageUrl);
@@ -132,9 +134,14 @@ public class CourseDocumentBsonTests
         course.Price = null;
         course.PublishedAt = null;
         course.Status = CourseStatus.Draft;
+        course.AccessDays = null;
 
         var bson = CourseDocument.From(course).ToBsonDocument();
         var stored = RoundTrip(bson);
+
+        // Lifetime access is the absence of a limit, not a stored null.
+        Assert.False(bson.Contains("accessDays"));
+        Assert.Null(stored.AccessDays);
 
         Assert.Equal(BsonNull.Value, bson["price"]);
         Assert.Equal(BsonNull.Value, bson["publishedAt"]);

@@ -98,6 +98,7 @@ public static class CatalogApi
         var errors = new Dictionary<string, string[]>();
         CourseValidation.Check(errors, request.Title, request.Slug, request.Subtitle, request.Description, request.Tags,
             request.Level, request.Language, request.Price, request.CoverImageUrl, titleRequired: true);
+        CheckAccessDays(errors, request.AccessDays);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -118,6 +119,7 @@ public static class CatalogApi
                 InstructorIds = [http.User.UserId().ToString()],
             };
             Apply(course, request.Subtitle, request.Description, request.Tags, request.Level, request.Language, request.Price, request.CoverImageUrl);
+            course.AccessDays = request.AccessDays is > 0 ? request.AccessDays : null;
             var written = await store.InsertAsync(course, cancellationToken);
             if (written == StoreWrite.Ok)
             {
@@ -138,6 +140,7 @@ public static class CatalogApi
         var errors = new Dictionary<string, string[]>();
         CourseValidation.Check(errors, request.Title, request.Slug, request.Subtitle, request.Description, request.Tags,
             request.Level, request.Language, request.Price, request.CoverImageUrl, titleRequired: false);
+        CheckAccessDays(errors, request.AccessDays);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -147,6 +150,7 @@ public static class CatalogApi
             c.Title = request.Title?.Trim() ?? c.Title;
             c.Slug = request.Slug ?? c.Slug;
             Apply(c, request.Subtitle, request.Description, request.Tags, request.Level, request.Language, request.Price, request.CoverImageUrl);
+            c.AccessDays = request.AccessDays is null ? c.AccessDays : request.AccessDays > 0 ? request.AccessDays : null;
             return null;
         }, cancellationToken);
         return error ?? TypedResults.Ok(course!.ToResponse(withOutline: true));
@@ -210,6 +214,14 @@ public static class CatalogApi
         c.Language = language ?? c.Language;
         c.Price = price is null ? c.Price : new Price(price.Amount!.Value, price.Currency!);
         c.CoverImageUrl = cover ?? c.CoverImageUrl;
+    }
+
+    private static void CheckAccessDays(Dictionary<string, string[]> errors, int? accessDays)
+    {
+        if (accessDays is < 0 or > CatalogLimits.MaxAccessDays)
+        {
+            errors["accessDays"] = [$"accessDays must be from 1 to {CatalogLimits.MaxAccessDays} days, or 0 for lifetime access."];
+        }
     }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -10,11 +10,12 @@ public sealed record PriceBody(long? Amount, string? Currency);
 // Requests are allow-lists; kinds and levels arrive as strings so a wrong one gets a per-field message.
 public sealed record CreateCourseRequest(
     string? Title, string? Slug, string? Subtitle, string? Description, List<string>? Tags,
-    string? Level, string? Language, PriceBody? Price, string? CoverImageUrl);
+    string? Level, string? Language, PriceBody? Price, string? CoverImageUrl, int? AccessDays = null);
 
+// accessDays: 0 clears the limit (lifetime access); absent leaves it as it is.
 public sealed record UpdateCourseRequest(
     string? Title, string? Slug, string? Subtitle, string? Description, List<string>? Tags,
-    string? Level, string? Language, PriceBody? Price, string? CoverImageUrl);
+    string? Level, string? Language, PriceBody? Price, string? CoverImageUrl, int? AccessDays = null);
 
 public sealed record SectionRequest(string? Title);
 
@@ -36,7 +37,7 @@ public sealed record CourseResponse(
     string Id, string Slug, string Title, string? Subtitle, string? Description, string? DescriptionHtml,
     IReadOnlyList<string> Tags, string? Level, string? Language, Price? Price, bool IsFree, CourseStatus Status,
     string OwnerId, IReadOnlyList<string> InstructorIds, string? CoverImageUrl, DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, long Version,
+    DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, long Version, int? AccessDays,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? LessonCount,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SectionResponse>? Sections);
 
@@ -48,7 +49,7 @@ public static class CatalogMapping
     public static CourseResponse ToResponse(this Course c, bool withOutline) => new(
         c.Id, c.Slug, c.Title, c.Subtitle, c.Description, MarkdownRenderer.ToSafeHtml(c.Description),
         c.Tags, c.Level, c.Language, c.Price, c.IsFree, c.Status, c.InstructorIds.FirstOrDefault() ?? "",
-        c.InstructorIds, c.CoverImageUrl, c.CreatedAt, c.UpdatedAt, c.PublishedAt, c.Version,
+        c.InstructorIds, c.CoverImageUrl, c.CreatedAt, c.UpdatedAt, c.PublishedAt, c.Version, c.AccessDays,
         withOutline ? c.Lessons.Count() : null,
         withOutline ? c.Sections.Select(ToResponse).ToList() : null);
 

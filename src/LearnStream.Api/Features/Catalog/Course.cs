@@ -36,6 +36,9 @@ public sealed class Course
     /// <summary>User ids of the instructors; the first is the owner.</summary>
     public List<string> InstructorIds { get; set; } = [];
     public string? CoverImageUrl { get; set; }
+
+    /// <summary>How long an enrollment lasts, in days from enrolling or paying; null for lifetime access.</summary>
+    public int? AccessDays { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }

@@ -48,6 +48,10 @@ public sealed class CourseDocument
     [BsonElement("coverImageUrl")]
     public string? CoverImageUrl { get; set; }
 
+    [BsonElement("accessDays")]
+    [BsonIgnoreIfNull]
+    public int? AccessDays { get; set; }
+
     [BsonElement("createdAt")]
     [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
     public DateTime CreatedAt { get; set; }
@@ -81,6 +85,7 @@ public sealed class CourseDocument
         Status = course.Status,
         InstructorIds = [.. course.InstructorIds],
         CoverImageUrl = course.CoverImageUrl,
+        AccessDays = course.AccessDays,
         CreatedAt = course.CreatedAt.UtcDateTime,
         UpdatedAt = course.UpdatedAt.UtcDateTime,
         PublishedAt = course.PublishedAt?.UtcDateTime,
@@ -102,6 +107,7 @@ public sealed class CourseDocument
         Status = Status,
         InstructorIds = [.. InstructorIds],
         CoverImageUrl = CoverImageUrl,
+        AccessDays = AccessDays,
         CreatedAt = Utc(CreatedAt),
         UpdatedAt = Utc(UpdatedAt),
         PublishedAt = PublishedAt is { } published ? Utc(published) : null,

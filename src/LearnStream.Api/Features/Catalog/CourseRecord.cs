@@ -20,6 +20,7 @@ public sealed class CourseRecord
     public required string Status { get; set; }
     public List<string> InstructorIds { get; set; } = [];
     public string? CoverImageUrl { get; set; }
+    public int? AccessDays { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
@@ -41,6 +42,7 @@ public sealed class CourseRecord
         Status = c.Status.ToString(),
         InstructorIds = [.. c.InstructorIds],
         CoverImageUrl = c.CoverImageUrl,
+        AccessDays = c.AccessDays,
         CreatedAt = c.CreatedAt,
         UpdatedAt = c.UpdatedAt,
         PublishedAt = c.PublishedAt,
@@ -62,6 +64,7 @@ public sealed class CourseRecord
         Status = Enum.Parse<CourseStatus>(Status),
         InstructorIds = [.. InstructorIds],
         CoverImageUrl = CoverImageUrl,
+        AccessDays = AccessDays,
         CreatedAt = CreatedAt,
         UpdatedAt = UpdatedAt,
         PublishedAt = PublishedAt,
@@ -116,6 +119,7 @@ public static class CatalogLimits
     public const int DescriptionLength = 20_000;
     public const int SlugLength = 100;
     public const int MaxTags = 20;
+    public const int MaxAccessDays = 3650;
     public const int TagLength = 40;
     public const int UrlLength = 2048;
     public const int BodyLength = 100_000;

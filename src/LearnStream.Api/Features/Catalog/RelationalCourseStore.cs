@@ -112,6 +112,7 @@ public sealed class RelationalCourseStore(LearnStreamDbContext db) : ICourseStor
                     .SetProperty(c => c.Status, row.Status)
                     .SetProperty(c => c.InstructorIds, row.InstructorIds)
                     .SetProperty(c => c.CoverImageUrl, row.CoverImageUrl)
+                    .SetProperty(c => c.AccessDays, row.AccessDays)
                     .SetProperty(c => c.UpdatedAt, row.UpdatedAt)
                     .SetProperty(c => c.PublishedAt, row.PublishedAt)
                     .SetProperty(c => c.Version, row.Version)
@@ -155,7 +156,7 @@ public sealed class RelationalCourseStore(LearnStreamDbContext db) : ICourseStor
     {
         Id = c.Id, Slug = c.Slug, Title = c.Title, Subtitle = c.Subtitle, Description = c.Description,
         Tags = c.Tags, Level = c.Level, Language = c.Language, PriceAmount = c.PriceAmount, PriceCurrency = c.PriceCurrency,
-        Status = c.Status, InstructorIds = c.InstructorIds, CoverImageUrl = c.CoverImageUrl, CreatedAt = c.CreatedAt,
+        Status = c.Status, InstructorIds = c.InstructorIds, CoverImageUrl = c.CoverImageUrl, AccessDays = c.AccessDays, CreatedAt = c.CreatedAt,
         UpdatedAt = c.UpdatedAt, PublishedAt = c.PublishedAt, Version = c.Version, Outline = "[]",
     };
 

@@ -41,7 +41,7 @@ public static class EnrollmentApi
             return TypedResults.Problem(statusCode: StatusCodes.Status402PaymentRequired, title: "Payment required",
                 detail: $"This course costs {course.Price!.Amount} {course.Price.Currency} (minor units); start a checkout instead.");
         }
-        var (enrollment, outcome) = await enrollments.EnrollAsync(http.User.UserId(), course.Id, ct);
+        var (enrollment, outcome) = await enrollments.EnrollAsync(http.User.UserId(), course.Id, course.AccessDays, ct);
         return outcome switch
         {
             EnrollOutcome.Created => TypedResults.Created($"/api/v1/me/enrollments/{course.Id}", enrollment!.ToResponse()),

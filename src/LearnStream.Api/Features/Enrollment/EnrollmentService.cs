@@ -16,13 +16,15 @@ public enum EnrollOutcome
 /// </summary>
 public sealed class EnrollmentService(LearnStreamDbContext db, CourseAccessService access, TimeProvider time)
 {
-    public async Task<(CourseEnrollment? Enrollment, EnrollOutcome Outcome)> EnrollAsync(Guid userId, string courseId, CancellationToken ct)
+    /// <param name="accessDays">The course's access duration; the enrollment ends that many days from now. Null: no end.</param>
+    public async Task<(CourseEnrollment? Enrollment, EnrollOutcome Outcome)> EnrollAsync(Guid userId, string courseId, int? accessDays, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        var expiresAt = accessDays is { } days ? now.AddDays(days) : (DateTimeOffset?)null;
         var enrollment = new CourseEnrollment
         {
             Id = Guid.CreateVersion7(now), UserId = userId, CourseId = courseId,
-            Status = EnrollmentStatus.Active, EnrolledAt = now, UpdatedAt = now,
+            Status = EnrollmentStatus.Active, EnrolledAt = now, ExpiresAt = expiresAt, UpdatedAt = now,
         };
         db.Enrollments.Add(enrollment);
         try
@@ -44,7 +46,7 @@ public sealed class EnrollmentService(LearnStreamDbContext db, CourseAccessServi
             .ExecuteUpdateAsync(s => s
                 .SetProperty(e => e.Status, EnrollmentStatus.Active)
                 .SetProperty(e => e.EnrolledAt, now)
-                .SetProperty(e => e.ExpiresAt, (DateTimeOffset?)null)
+                .SetProperty(e => e.ExpiresAt, expiresAt)
                 .SetProperty(e => e.UpdatedAt, now), ct);
         var existing = await Find(userId, courseId, ct);
         if (restarted == 1)
@@ -113,20 +115,20 @@ public sealed class EnrollmentService(LearnStreamDbContext db, CourseAccessServi
     /// Runs inside the caller's transaction, so payment and access commit together; the caller
     /// forgets the cached state after the commit.
     /// </summary>
-    public async Task ActivatePaidAsync(Guid userId, string courseId, DateTimeOffset now, CancellationToken ct)
+    public async Task ActivatePaidAsync(Guid userId, string courseId, DateTimeOffset now, DateTimeOffset? expiresAt, CancellationToken ct)
     {
         var updated = await db.Enrollments.Where(e => e.UserId == userId && e.CourseId == courseId)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(e => e.Status, EnrollmentStatus.Active)
                 .SetProperty(e => e.EnrolledAt, now)
-                .SetProperty(e => e.ExpiresAt, (DateTimeOffset?)null)
+                .SetProperty(e => e.ExpiresAt, expiresAt)
                 .SetProperty(e => e.UpdatedAt, now), ct);
         if (updated == 0)
         {
             db.Enrollments.Add(new CourseEnrollment
             {
                 Id = Guid.CreateVersion7(now), UserId = userId, CourseId = courseId, Status = EnrollmentStatus.Active,
-                EnrolledAt = now, UpdatedAt = now,
+                EnrolledAt = now, ExpiresAt = expiresAt, UpdatedAt = now,
             });
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();

@@ -64,7 +64,7 @@ public sealed class CheckoutService(LearnStreamDbContext db, IPaymentProvider pr
             var order = new Order
             {
                 Id = Guid.CreateVersion7(now), UserId = userId, CourseId = course.Id, CourseTitle = course.Title,
-                Amount = course.Price!.Amount, Currency = course.Price.Currency, Status = OrderStatus.Pending,
+                Amount = course.Price!.Amount, Currency = course.Price.Currency, AccessDays = course.AccessDays, Status = OrderStatus.Pending,
                 Provider = provider.Name, IdempotencyKey = key, CreatedAt = now, UpdatedAt = now,
             };
             db.Orders.Add(order);

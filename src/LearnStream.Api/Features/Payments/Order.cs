@@ -35,6 +35,9 @@ public sealed class Order
     public string? PaymentRef { get; set; }
 
     public string? CheckoutUrl { get; set; }
+
+    /// <summary>The course's access duration when the order was made: what was bought. Null: lifetime access.</summary>
+    public int? AccessDays { get; set; }
     public string? IdempotencyKey { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

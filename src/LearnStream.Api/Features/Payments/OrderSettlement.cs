@@ -72,7 +72,7 @@ public sealed class OrderSettlement(LearnStreamDbContext db, EnrollmentService e
             return null;
         }
         var order = await Load(orderId, ct);
-        await enrollments.ActivatePaidAsync(order.UserId, order.CourseId, now, ct);
+        await enrollments.ActivatePaidAsync(order.UserId, order.CourseId, now, order.AccessDays is { } days ? now.AddDays(days) : null, ct);
         return order;
     }
 

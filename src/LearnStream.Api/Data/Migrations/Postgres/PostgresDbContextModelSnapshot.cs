@@ -115,6 +115,9 @@ namespace LearnStream.Api.Data.Migrations.Postgres
                         .HasMaxLength(36)
                         .HasColumnType("character varying(36)");
 
+                    b.Property<int?>("AccessDays")
+                        .HasColumnType("integer");
+
                     b.Property<string>("CoverImageUrl")
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)");
@@ -233,6 +236,9 @@ namespace LearnStream.Api.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<int?>("AccessDays")
+                        .HasColumnType("integer");
 
                     b.Property<long>("Amount")
                         .HasColumnType("bigint");

@@ -109,6 +109,9 @@ namespace LearnStream.Api.Data.Migrations.Sqlite
                         .HasMaxLength(36)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("AccessDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("CoverImageUrl")
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");
@@ -227,6 +230,9 @@ namespace LearnStream.Api.Data.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("AccessDays")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("Amount")
                         .HasColumnType("INTEGER");
