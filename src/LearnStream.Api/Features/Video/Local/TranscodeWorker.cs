@@ -29,6 +29,7 @@ public sealed partial class TranscodeWorker(IServiceScopeFactory scopes, FfmpegT
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        RemoveLeftovers();
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<LearnStreamDbContext>();
@@ -112,6 +113,33 @@ public sealed partial class TranscodeWorker(IServiceScopeFactory scopes, FfmpegT
             LogFailed(logger, lessonId, e);
             await FinishAsync(db, lessonId, uploadId, VideoStatus.Errored, null, Truncate($"Transcoding failed: {e.Message}"));
             File.Delete(source);
+        }
+    }
+
+    /// <summary>
+    /// A crash mid-transcode can leave a hidden staging or replaced set beside a lesson's directory.
+    /// None is ever served; at start, before any transcode runs, they are removed.
+    /// </summary>
+    private void RemoveLeftovers()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(media.Root, ".*"))
+        {
+            var name = Path.GetFileName(directory);
+            if (name.Contains(".partial-", StringComparison.Ordinal) || name.Contains(".replaced-", StringComparison.Ordinal))
+            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Tried again at the next start.
+                }
+            }
+        }
+        foreach (var part in Directory.EnumerateFiles(media.Incoming, "*.part"))
+        {
+            File.Delete(part); // an upload cut off by the crash; the instructor's client sends it again
         }
     }
 
