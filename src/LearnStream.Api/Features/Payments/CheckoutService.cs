@@ -22,7 +22,7 @@ public sealed class CheckoutService(LearnStreamDbContext db, IPaymentProvider pr
     public async Task<(Order? Order, CheckoutOutcome Outcome)> CheckoutAsync(Guid userId, Course course, string? idempotencyKey, Uri serviceBase, CancellationToken ct)
     {
         var (order, outcome) = await FindOrCreateAsync(userId, course, idempotencyKey, ct);
-        if (order is null || order.CheckoutUrl is not null)
+        if (order is null || order.CheckoutUrl is not null || order.Status != OrderStatus.Pending)
         {
             return (order, outcome);
         }

@@ -55,7 +55,16 @@ public static class PaymentsApi
         var userId = http.User.UserId();
         if (key is not null && await checkout.FindByKeyAsync(userId, key, ct) is { } replayed)
         {
-            return replayed.CourseId == course.Id ? Created(replayed) : KeyReused();
+            if (replayed.CourseId != course.Id)
+            {
+                return KeyReused();
+            }
+            if (replayed.Status != OrderStatus.Pending)
+            {
+                return Created(replayed);
+            }
+            // Still pending: the checkout below answers it, and gives it its provider checkout if the
+            // request that made it has not stored one yet, so no replay answers without a checkoutUrl.
         }
         var enrollment = await db.Enrollments.AsNoTracking().SingleOrDefaultAsync(e => e.UserId == userId && e.CourseId == course.Id, ct);
         switch (enrollment?.StatusAt(time.GetUtcNow()))
