@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using LearnStream.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 using WireMock;
 using WireMock.RequestBuilders;
@@ -33,14 +32,20 @@ public sealed class StripeEmulator : IDisposable
     private readonly ConcurrentDictionary<string, (string Body, ResponseMessage Reply)> _idempotent = new();
     private readonly ConcurrentDictionary<string, (long Amount, string Currency)> _payments = new();
     private readonly ConcurrentDictionary<string, int> _refundFailures = new();
+    private readonly ConcurrentDictionary<long, int> _sessionFailures = new();
+    private readonly ConcurrentDictionary<string, bool> _stalled = new();
 
     public StripeEmulator()
     {
         _server.Given(Request.Create().WithPath("/v1/checkout/sessions").UsingPost())
-            .RespondWith(Response.Create().WithCallback(request => Idempotent(request, CreateSession)));
+            .RespondWith(Response.Create().WithCallback(request => AnswerAsync(request, CreateSession)));
         _server.Given(Request.Create().WithPath("/v1/refunds").UsingPost())
-            .RespondWith(Response.Create().WithCallback(request => Idempotent(request, CreateRefund)));
+            .RespondWith(Response.Create().WithCallback(request => AnswerAsync(request, CreateRefund)));
     }
+
+    /// <summary>How long a stalled request waits before Stripe answers: longer than the service's Stripe client waits in tests.</summary>
+    public static TimeSpan Stall { get; } = TimeSpan.FromSeconds(10);
+
 
     public string Url => _server.Url!;
 
@@ -59,6 +64,15 @@ public sealed class StripeEmulator : IDisposable
     /// <summary>Refunds of this PaymentIntent are answered with this status and a Stripe error body.</summary>
     public void FailRefundsOf(string paymentIntent, int status) => _refundFailures[paymentIntent] = status;
 
+    /// <summary>The next new session at this unit amount is answered with this status (and saved under its key, as Stripe does).</summary>
+    public void FailNextSessionAt(long unitAmount, int status) => _sessionFailures[unitAmount] = status;
+
+    /// <summary>Sessions at this unit amount are answered only after <see cref="Stall"/>.</summary>
+    public void StallSessionsAt(long unitAmount) => _stalled[$"amount {unitAmount}"] = true;
+
+    /// <summary>Refunds of this PaymentIntent are answered only after <see cref="Stall"/>.</summary>
+    public void StallRefundsOf(string paymentIntent) => _stalled[$"payment_intent {paymentIntent}"] = true;
+
     public IReadOnlyList<StripeCall> Calls(string path) =>
         [.. _server.LogEntries.Select(e => e.RequestMessage).OfType<IRequestMessage>().Where(r => r.Path == path).OrderBy(r => r.DateTime).Select(ToCall)];
 
@@ -74,6 +88,17 @@ public sealed class StripeEmulator : IDisposable
         request.Path,
         QueryHelpers.ParseQuery(request.Body ?? "").ToDictionary(p => p.Key, p => p.Value.ToString()),
         request.Headers?.TryGetValue("Idempotency-Key", out var keys) == true ? keys.FirstOrDefault() : null);
+
+    private async Task<IResponseMessage> AnswerAsync(IRequestMessage request, Func<StripeCall, ResponseMessage> create)
+    {
+        var form = ToCall(request).Form;
+        if (_stalled.ContainsKey($"amount {form.GetValueOrDefault("line_items[0][price_data][unit_amount]")}")
+            || _stalled.ContainsKey($"payment_intent {form.GetValueOrDefault("payment_intent")}"))
+        {
+            await Task.Delay(Stall);
+        }
+        return Idempotent(request, create);
+    }
 
     private ResponseMessage Idempotent(IRequestMessage request, Func<StripeCall, ResponseMessage> create)
     {
@@ -97,8 +122,14 @@ public sealed class StripeEmulator : IDisposable
     {
         var id = NewId("cs");
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var amount = long.Parse(call.Field("line_items[0][price_data][unit_amount]"), System.Globalization.CultureInfo.InvariantCulture)
-            * long.Parse(call.Form.GetValueOrDefault("line_items[0][quantity]", "1"), System.Globalization.CultureInfo.InvariantCulture);
+        var unitAmount = long.Parse(call.Field("line_items[0][price_data][unit_amount]"), System.Globalization.CultureInfo.InvariantCulture);
+        if (_sessionFailures.TryRemove(unitAmount, out var status))
+        {
+            return status >= 500
+                ? Error(status, "api_error", "An unknown error occurred.")
+                : Error(status, "invalid_request_error", "This account cannot currently make live charges.");
+        }
+        var amount = unitAmount * long.Parse(call.Form.GetValueOrDefault("line_items[0][quantity]", "1"), System.Globalization.CultureInfo.InvariantCulture);
         return Json(200, new Dictionary<string, object?>
         {
             ["id"] = id, ["object"] = "checkout.session", ["amount_subtotal"] = amount, ["amount_total"] = amount,
@@ -157,32 +188,4 @@ public sealed class StripeEmulator : IDisposable
     };
 
     public void Dispose() => _server.Stop();
-}
-
-/// <summary>The service on SQLite, paying through the emulated Stripe.</summary>
-public sealed class StripeSqliteFixture : SqliteFixture
-{
-    public StripeSqliteFixture() => Stripe.Configure(Overrides);
-
-    public StripeEmulator Stripe { get; } = new();
-
-    protected override async Task DropStoresAsync()
-    {
-        Stripe.Dispose();
-        await base.DropStoresAsync();
-    }
-}
-
-/// <summary>The service on PostgreSQL and Redis, paying through the emulated Stripe.</summary>
-public sealed class StripePostgresFixture : PostgresRedisFixture
-{
-    public StripePostgresFixture() => Stripe.Configure(Overrides);
-
-    public StripeEmulator Stripe { get; } = new();
-
-    protected override async Task DropStoresAsync()
-    {
-        Stripe.Dispose();
-        await base.DropStoresAsync();
-    }
 }
