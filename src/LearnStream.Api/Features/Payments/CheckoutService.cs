@@ -33,11 +33,13 @@ public sealed class CheckoutService(LearnStreamDbContext db, IPaymentProvider pr
         {
             checkout = await provider.CreateCheckoutAsync(order, serviceBase, ct);
         }
-        catch (PaymentProviderException)
+        catch (PaymentProviderException) when (outcome == CheckoutOutcome.Created)
         {
             // Stripe keeps a failed answer under the order's idempotency key for 24 hours, so retrying
             // this order would only replay the failure, and as the learner's one pending order it would
             // block every new checkout. Close it and free the client's key: a retry makes a new order.
+            // Only the request that made the order does this: a concurrent replay can fail where the
+            // maker succeeds (Stripe's 409 for a key in use), and must not close a good order.
             await db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.Pending && o.CheckoutUrl == null)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(o => o.Status, OrderStatus.Failed)
