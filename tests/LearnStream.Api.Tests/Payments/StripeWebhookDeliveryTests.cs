@@ -76,6 +76,38 @@ public abstract class StripeWebhookDeliveryTests(StoreFixture fixture, StripeEmu
         Assert.Null(await _client.LessonBodyAsync(purchase.Token, purchase.Course.LessonId));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_full_refund_racing_the_completion_never_leaves_the_course_open(bool chargeNamesOrder)
+    {
+        var course = await _client.PaidCourseAsync();
+        var learners = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _client.NewUserAsync()));
+        var orders = new List<JsonElement>();
+        foreach (var learner in learners)
+        {
+            orders.Add(await _client.CheckoutOkAsync(learner.Tokens.AccessToken, course.Id));
+        }
+
+        var deliveries = orders.SelectMany(order =>
+        {
+            var paymentIntent = StripeEmulator.NewId("pi");
+            var refunded = StripeEvents.Refunded(order, paymentIntent, order.GetProperty("amount").GetInt64(), chargeNamesOrder);
+            var completed = StripeEvents.Session(StripeEvents.Completed, order, paymentIntent);
+            return new[] { refunded, completed };
+        });
+        var answers = await AllAtOnceAsync(deliveries.Select(body =>
+            (Func<Task<HttpResponseMessage>>)(() => _client.PostWebhookAsync(body, StripeEvents.Sign(body)))));
+
+        Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.OK, $"{(int)a.Status}: {a.Body}"));
+        for (var i = 0; i < learners.Length; i++)
+        {
+            var token = learners[i].Tokens.AccessToken;
+            Assert.Equal("refunded", (await _client.MyOrderAsync(token, orders[i].Str("orderId"))).Str("status"));
+            Assert.Null(await _client.LessonBodyAsync(token, course.LessonId));
+        }
+    }
+
     [Fact]
     public async Task A_partial_refund_leaves_the_order_paid_and_the_lessons_open()
     {

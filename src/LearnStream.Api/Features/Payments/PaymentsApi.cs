@@ -119,7 +119,7 @@ public static class PaymentsApi
         {
             return ProviderFailed(e);
         }
-        await settlement.RunAsync(null, token => settlement.MarkRefundedAsync(order.Id, null, token), ct);
+        await settlement.RunAsync(null, order.PaymentRef, token => settlement.MarkRefundedAsync(order.Id, null, token), ct);
         return TypedResults.Ok(ToResponse(await db.Orders.AsNoTracking().SingleAsync(o => o.Id == order.Id, ct)));
     }
 
@@ -140,7 +140,7 @@ public static class PaymentsApi
                 detail: $"This order is {order.Status.ToString().ToLowerInvariant()}; start a new checkout.");
         }
         // Completing a paid order again is a harmless replay: the answer is the same order.
-        await settlement.RunAsync(null, token => settlement.MarkPaidAsync(order.Id, null, token), ct);
+        await settlement.RunAsync(null, null, token => settlement.MarkPaidAsync(order.Id, null, token), ct);
         return TypedResults.Ok(ToResponse(await db.Orders.AsNoTracking().SingleAsync(o => o.Id == order.Id, ct)));
     }
 
