@@ -56,6 +56,20 @@ public abstract class RefundTests(StoreFixture fixture)
     }
 
     [Fact]
+    public async Task Completing_a_refunded_order_again_is_409_problem_and_does_not_reopen_the_course()
+    {
+        var purchase = await _client.ManualPurchaseAsync();
+        await _client.RefundOkAsync(purchase.OrderId);
+
+        using var again = await _client.CompleteAsync(purchase.Token, purchase.OrderId);
+
+        await again.ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("refunded", (await _client.MyOrderAsync(purchase.Token, purchase.OrderId)).Str("status"));
+        Assert.Equal("refunded", await _client.EnrollmentStatusAsync(purchase.Token, purchase.Course.Id));
+        Assert.Null(await _client.LessonBodyAsync(purchase.Token, purchase.Course.LessonId));
+    }
+
+    [Fact]
     public async Task Refund_by_a_student_the_buyer_or_the_course_instructor_is_403_and_the_order_stays_paid()
     {
         var purchase = await _client.ManualPurchaseAsync();
