@@ -112,18 +112,20 @@ public sealed class EnrollmentService(LearnStreamDbContext db, CourseAccessServi
 
     /// <summary>
     /// A paid order opens the course: the learner's row becomes active with no end date, or is created.
+    /// A revoked row stays revoked, as it does for enroll and checkout: an order opened before the
+    /// revoke is still recorded as paid, but only an admin can let the learner back in.
     /// Runs inside the caller's transaction, so payment and access commit together; the caller
     /// forgets the cached state after the commit.
     /// </summary>
     public async Task ActivatePaidAsync(Guid userId, string courseId, DateTimeOffset now, DateTimeOffset? expiresAt, CancellationToken ct)
     {
-        var updated = await db.Enrollments.Where(e => e.UserId == userId && e.CourseId == courseId)
+        var updated = await db.Enrollments.Where(e => e.UserId == userId && e.CourseId == courseId && e.Status != EnrollmentStatus.Revoked)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(e => e.Status, EnrollmentStatus.Active)
                 .SetProperty(e => e.EnrolledAt, now)
                 .SetProperty(e => e.ExpiresAt, expiresAt)
                 .SetProperty(e => e.UpdatedAt, now), ct);
-        if (updated == 0)
+        if (updated == 0 && !await db.Enrollments.AnyAsync(e => e.UserId == userId && e.CourseId == courseId, ct))
         {
             db.Enrollments.Add(new CourseEnrollment
             {

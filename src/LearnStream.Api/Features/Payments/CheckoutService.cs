@@ -22,13 +22,32 @@ public sealed class CheckoutService(LearnStreamDbContext db, IPaymentProvider pr
     public async Task<(Order? Order, CheckoutOutcome Outcome)> CheckoutAsync(Guid userId, Course course, string? idempotencyKey, Uri serviceBase, CancellationToken ct)
     {
         var (order, outcome) = await FindOrCreateAsync(userId, course, idempotencyKey, ct);
-        if (order is null || order.CheckoutUrl is not null)
+        if (order is null || order.CheckoutUrl is not null || order.Status != OrderStatus.Pending)
         {
             return (order, outcome);
         }
-        // New, or an earlier attempt failed to reach the provider: (re)create its checkout.
-        var checkout = await provider.CreateCheckoutAsync(order, serviceBase, ct);
-        await db.Orders.Where(o => o.Id == order.Id && o.CheckoutUrl == null)
+        // New, or a concurrent request for the same order has not stored its checkout yet: create it
+        // (the provider call is idempotent per order, so both get the same checkout).
+        ProviderCheckout checkout;
+        try
+        {
+            checkout = await provider.CreateCheckoutAsync(order, serviceBase, ct);
+        }
+        catch (PaymentProviderException) when (outcome == CheckoutOutcome.Created)
+        {
+            // Stripe keeps a failed answer under the order's idempotency key for 24 hours, so retrying
+            // this order would only replay the failure, and as the learner's one pending order it would
+            // block every new checkout. Close it and free the client's key: a retry makes a new order.
+            // Only the request that made the order does this: a concurrent replay can fail where the
+            // maker succeeds (Stripe's 409 for a key in use), and must not close a good order.
+            await db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.Pending && o.CheckoutUrl == null)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(o => o.Status, OrderStatus.Failed)
+                    .SetProperty(o => o.IdempotencyKey, (string?)null)
+                    .SetProperty(o => o.UpdatedAt, time.GetUtcNow()), CancellationToken.None);
+            throw;
+        }
+        await db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.Pending && o.CheckoutUrl == null)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(o => o.ProviderRef, checkout.Reference)
                 .SetProperty(o => o.CheckoutUrl, checkout.Url)

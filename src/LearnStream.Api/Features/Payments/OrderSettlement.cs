@@ -18,13 +18,15 @@ public sealed class OrderSettlement(LearnStreamDbContext db, EnrollmentService e
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction. The provider event, when given, is recorded first
-    /// under its unique id: a second delivery fails on that key and changes nothing.
+    /// under its unique id: a second delivery fails on that key and changes nothing. Work on the same
+    /// <paramref name="paymentRef"/> runs one transaction at a time.
     /// </summary>
-    public async Task<Settlement> RunAsync(PaymentEvent? providerEvent, Func<CancellationToken, Task<Order?>> work, CancellationToken ct)
+    public async Task<Settlement> RunAsync(PaymentEvent? providerEvent, string? paymentRef, Func<CancellationToken, Task<Order?>> work, CancellationToken ct)
     {
         Order? changed;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            await LockPaymentAsync(paymentRef, ct);
             if (providerEvent is not null)
             {
                 db.PaymentEvents.Add(providerEvent);
@@ -47,6 +49,21 @@ public sealed class OrderSettlement(LearnStreamDbContext db, EnrollmentService e
             await access.ForgetAsync(changed.UserId, changed.CourseId, ct);
         }
         return new Settlement(changed, Duplicate: false);
+    }
+
+    /// <summary>
+    /// A refund that names no order finds it by its payment, which the order has only once the payment's
+    /// completion committed; the completion looks for that refund among the recorded events. Side by
+    /// side under read committed each misses the other and a refunded payment leaves the course open,
+    /// so PostgreSQL settles one payment at a time under a transaction-scoped advisory lock. SQLite
+    /// write transactions already run one at a time.
+    /// </summary>
+    private async Task LockPaymentAsync(string? paymentRef, CancellationToken ct)
+    {
+        if (paymentRef is not null && db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({paymentRef}, 0))", ct);
+        }
     }
 
     /// <summary>

@@ -82,6 +82,10 @@ public sealed class StripePaymentProvider(IHttpClientFactory httpClients, IOptio
         {
             throw new PaymentProviderException("Stripe could not be reached.", e);
         }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new PaymentProviderException("Stripe did not answer in time.", e);
+        }
     }
 
     public async Task RefundAsync(Order order, CancellationToken ct)
@@ -106,6 +110,11 @@ public sealed class StripePaymentProvider(IHttpClientFactory httpClients, IOptio
         catch (HttpRequestException e)
         {
             throw new PaymentProviderException("Stripe could not be reached.", e);
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            // HttpClient's timeout, after Stripe.net's own retries: not the caller cancelling.
+            throw new PaymentProviderException("Stripe did not answer in time.", e);
         }
     }
 

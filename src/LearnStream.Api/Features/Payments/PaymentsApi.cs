@@ -55,7 +55,16 @@ public static class PaymentsApi
         var userId = http.User.UserId();
         if (key is not null && await checkout.FindByKeyAsync(userId, key, ct) is { } replayed)
         {
-            return replayed.CourseId == course.Id ? Created(replayed) : KeyReused();
+            if (replayed.CourseId != course.Id)
+            {
+                return KeyReused();
+            }
+            if (replayed.Status != OrderStatus.Pending)
+            {
+                return Created(replayed);
+            }
+            // Still pending: the checkout below answers it, and gives it its provider checkout if the
+            // request that made it has not stored one yet, so no replay answers without a checkoutUrl.
         }
         var enrollment = await db.Enrollments.AsNoTracking().SingleOrDefaultAsync(e => e.UserId == userId && e.CourseId == course.Id, ct);
         switch (enrollment?.StatusAt(time.GetUtcNow()))
@@ -110,7 +119,7 @@ public static class PaymentsApi
         {
             return ProviderFailed(e);
         }
-        await settlement.RunAsync(null, token => settlement.MarkRefundedAsync(order.Id, null, token), ct);
+        await settlement.RunAsync(null, order.PaymentRef, token => settlement.MarkRefundedAsync(order.Id, null, token), ct);
         return TypedResults.Ok(ToResponse(await db.Orders.AsNoTracking().SingleAsync(o => o.Id == order.Id, ct)));
     }
 
@@ -131,7 +140,7 @@ public static class PaymentsApi
                 detail: $"This order is {order.Status.ToString().ToLowerInvariant()}; start a new checkout.");
         }
         // Completing a paid order again is a harmless replay: the answer is the same order.
-        await settlement.RunAsync(null, token => settlement.MarkPaidAsync(order.Id, null, token), ct);
+        await settlement.RunAsync(null, null, token => settlement.MarkPaidAsync(order.Id, null, token), ct);
         return TypedResults.Ok(ToResponse(await db.Orders.AsNoTracking().SingleAsync(o => o.Id == order.Id, ct)));
     }
 

@@ -46,7 +46,7 @@ public sealed partial class StripeWebhookHandler(OrderSettlement settlement, IOp
             Id = stripeEvent.Id, Provider = PaymentOptions.Stripe, Type = stripeEvent.Type,
             PaymentRef = stripeEvent.Type == OrderSettlement.ChargeRefunded && apply ? paymentRef : null, ReceivedAt = time.GetUtcNow(),
         };
-        var result = await settlement.RunAsync(record, async token =>
+        var result = await settlement.RunAsync(record, paymentRef, async token =>
         {
             if (!apply)
             {
