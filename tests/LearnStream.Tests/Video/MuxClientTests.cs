@@ -60,6 +60,16 @@ public sealed class MuxClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Asset_import_refuses_a_url_the_guard_refuses_before_any_request()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            _mux.Client.CreateAssetAsync("https://169.254.169.254/latest/meta-data/", "lesson:42"));
+
+        Assert.Equal("inputUrl", error.ParamName);
+        Assert.Empty(_mux.Requests);
+    }
+
+    [Fact]
     public async Task Get_asset_reads_status_playback_ids_duration_aspect_ratio_passthrough_and_upload()
     {
         _mux.Answer(Get($"/video/v1/assets/{AssetId}"), 200, ReadyAsset);

@@ -20,6 +20,7 @@ public sealed class MuxRetryTests : IDisposable
 
         Assert.Equal(UploadId, upload.Id);
         Assert.Equal(2, _mux.Requests.Count);
+        Assert.All(_mux.Requests, r => Assert.Equal("https://learn.example", JsonBody(r).GetProperty("cors_origin").GetString()));
         Assert.Equal([TimeSpan.FromSeconds(2)], _mux.Delays);
     }
 

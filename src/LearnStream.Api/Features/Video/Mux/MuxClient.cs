@@ -29,10 +29,16 @@ public sealed class MuxClient(HttpClient http, TimeProvider time)
         return await SendAsync<MuxUpload>(HttpMethod.Post, "video/v1/uploads", body, cancellationToken);
     }
 
-    /// <summary>Asks Mux to fetch <paramref name="inputUrl"/> and make an asset of it; check it with ImportUrlGuard first.</summary>
+    /// <summary>
+    /// Asks Mux to fetch <paramref name="inputUrl"/> and make an asset of it. Endpoints should answer 400 with
+    /// <see cref="ImportUrlGuard.Check"/>'s message first; the check here is the backstop for callers that forgot.
+    /// </summary>
     public async Task<MuxAsset> CreateAssetAsync(string inputUrl, string passthrough, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(inputUrl);
+        if (ImportUrlGuard.Check(inputUrl) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(inputUrl));
+        }
         CheckPassthrough(passthrough);
         var body = new
         {
