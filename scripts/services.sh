@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs (with apt-get) and starts PostgreSQL and Redis on 127.0.0.1 for tests and benchmarks.
-#   scripts/services.sh start   idempotent: reuses servers that already answer
+# Installs (with apt-get) and starts PostgreSQL and Redis on 127.0.0.1 for tests and benchmarks,
+# and installs ffmpeg, which the self-hosted video pipeline and its tests run.
+#   scripts/services.sh start   idempotent: reuses servers that already answer and tools already present
 #   scripts/services.sh stop    stops only what `start` started
 #   scripts/services.sh env     prints the connection settings as shell exports
 set -euo pipefail
@@ -78,6 +79,15 @@ start_redis() {
   touch "$state/redis.started"
 }
 
+# Not a server: nothing to start or stop, only to have on PATH (ffprobe ships in the same package).
+ensure_ffmpeg() {
+  if command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null; then
+    return
+  fi
+  log "installing ffmpeg"
+  apt_install ffmpeg
+}
+
 stop_all() {
   if [ -f "$state/redis.started" ]; then
     log "stopping Redis"
@@ -98,7 +108,7 @@ print_env() {
 
 mkdir -p "$state"
 case "${1:-}" in
-  start) start_postgres; start_redis ;;
+  start) ensure_ffmpeg; start_postgres; start_redis ;;
   stop) stop_all ;;
   env) print_env ;;
   *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;

@@ -3,7 +3,9 @@ using LearnStream.Api.Data;
 using LearnStream.Api.Features.Auth;
 using LearnStream.Api.Features.Catalog;
 using LearnStream.Api.Features.Enrollment;
+using LearnStream.Api.Features.Payments;
 using LearnStream.Api.Features.Users;
+using LearnStream.Api.Features.Video;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,6 +16,8 @@ builder.AddAuth();
 builder.AddUsers();
 builder.AddCatalog();
 builder.AddEnrollment();
+builder.AddPayments();
+builder.AddVideo();
 
 var app = builder.Build();
 
@@ -23,6 +27,8 @@ app.MapAuthEndpoints();
 app.MapUserEndpoints();
 app.MapCatalogEndpoints();
 app.MapEnrollmentEndpoints();
+app.MapPaymentEndpoints();
+app.MapVideoEndpoints();
 
 return await app.RunLearnStreamAsync();
 

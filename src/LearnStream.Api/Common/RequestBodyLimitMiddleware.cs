@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace LearnStream.Api.Common;
@@ -19,17 +20,19 @@ public sealed class RequestLimitsOptions
 /// </summary>
 public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<RequestLimitsOptions> options, IProblemDetailsService problems)
 {
-    private readonly long _limit = options.Value.MaxBodyBytes;
+    private readonly long _default = options.Value.MaxBodyBytes;
 
     public async Task InvokeAsync(HttpContext context)
     {
+        // An endpoint that takes files (a video upload) declares its own cap; every other one gets the default.
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? _default;
         var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (feature is { IsReadOnly: false } && (feature.MaxRequestBodySize is null || feature.MaxRequestBodySize > _limit))
+        if (feature is { IsReadOnly: false })
         {
-            feature.MaxRequestBodySize = _limit;
+            feature.MaxRequestBodySize = limit;
         }
 
-        if (context.Request.ContentLength > _limit)
+        if (context.Request.ContentLength > limit)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             await problems.WriteAsync(new ProblemDetailsContext
@@ -39,7 +42,7 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<Re
                 {
                     Status = StatusCodes.Status413PayloadTooLarge,
                     Title = "Request body too large",
-                    Detail = $"Bodies are limited to {_limit} bytes.",
+                    Detail = $"Bodies are limited to {limit} bytes.",
                 },
             });
             return;
@@ -48,3 +51,6 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<Re
         await next(context);
     }
 }
+
+/// <summary>Endpoint metadata raising (or lowering) the body cap for one route.</summary>
+public sealed record RequestBodyLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;

@@ -17,6 +17,8 @@ public static class StartupRunner
         try
         {
             app.Services.GetRequiredService<IStartupValidator>().Validate();
+            // Resolving the video provider loads its keys, so a missing one stops the start here, named.
+            app.Services.GetRequiredService<Features.Video.IVideoProvider>();
             await app.Services.InitializeRelationalStoreAsync();
             await app.Services.InitializeContentStoreAsync();
             await app.Services.BootstrapAdminAsync();

@@ -1,7 +1,9 @@
 using LearnStream.Api.Features.Auth;
 using LearnStream.Api.Features.Catalog;
 using LearnStream.Api.Features.Enrollment;
+using LearnStream.Api.Features.Payments;
 using LearnStream.Api.Features.Users;
+using LearnStream.Api.Features.Video;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -19,6 +21,10 @@ public abstract class LearnStreamDbContext(DbContextOptions options) : DbContext
     public DbSet<CourseRecord> Courses => Set<CourseRecord>();
     public DbSet<CourseLessonRecord> CourseLessons => Set<CourseLessonRecord>();
     public DbSet<CourseEnrollment> Enrollments => Set<CourseEnrollment>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<PaymentEvent> PaymentEvents => Set<PaymentEvent>();
+    public DbSet<LessonVideo> LessonVideos => Set<LessonVideo>();
+    public DbSet<VideoEvent> VideoEvents => Set<VideoEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LearnStreamDbContext).Assembly);

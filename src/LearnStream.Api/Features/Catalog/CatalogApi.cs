@@ -3,6 +3,7 @@ using LearnStream.Api.Common;
 using LearnStream.Api.Data;
 using Microsoft.EntityFrameworkCore;
 using LearnStream.Api.Features.Users;
+using LearnStream.Api.Features.Video;
 
 namespace LearnStream.Api.Features.Catalog;
 
@@ -151,7 +152,8 @@ public static class CatalogApi
         return error ?? TypedResults.Ok(course!.ToResponse(withOutline: true));
     }
 
-    public static async Task<IResult> DeleteCourse(string id, HttpContext http, ICourseStore store, CatalogCache cache, LearnStreamDbContext db, CancellationToken cancellationToken)
+    public static async Task<IResult> DeleteCourse(string id, HttpContext http, ICourseStore store, CatalogCache cache, LearnStreamDbContext db,
+        VideoLibrary videos, CancellationToken cancellationToken)
     {
         var course = await store.FindAsync(id, cancellationToken);
         if (CourseEditor.Refuse(course, http) is { } refused)
@@ -176,6 +178,7 @@ public static class CatalogApi
             return deleted == StoreWrite.NotFound ? CatalogProblems.NotFound() : CatalogProblems.PreconditionFailed();
         }
         await cache.InvalidateAsync(cancellationToken);
+        await videos.RemoveMissingAsync(course.Id, [], cancellationToken);
         return TypedResults.NoContent();
     }
 

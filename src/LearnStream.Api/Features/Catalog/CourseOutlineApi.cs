@@ -1,6 +1,7 @@
 using LearnStream.Api.Data;
 using LearnStream.Api.Features.Enrollment;
 using LearnStream.Api.Features.Users;
+using LearnStream.Api.Features.Video;
 using Microsoft.EntityFrameworkCore;
 
 namespace LearnStream.Api.Features.Catalog;
@@ -57,10 +58,16 @@ public static class CourseOutlineApi
         return error ?? TypedResults.Ok(renamed!.ToResponse());
     }
 
-    public static async Task<IResult> DeleteSection(string id, string sectionId, HttpContext http, CourseEditor editor, CancellationToken ct)
+    public static async Task<IResult> DeleteSection(string id, string sectionId, HttpContext http, CourseEditor editor, VideoLibrary videos, CancellationToken ct)
     {
-        var (_, error) = await editor.EditAsync(id, http, c => c.Sections.RemoveAll(s => s.Id == sectionId) == 0 ? CatalogProblems.NotFound() : null, ct);
-        return error ?? TypedResults.NoContent();
+        var (course, error) = await editor.EditAsync(id, http, c => c.Sections.RemoveAll(s => s.Id == sectionId) == 0 ? CatalogProblems.NotFound() : null, ct);
+        return error ?? await RemoveVideosOfDeletedLessons(course!, videos, ct);
+    }
+
+    private static async Task<IResult> RemoveVideosOfDeletedLessons(Course course, VideoLibrary videos, CancellationToken ct)
+    {
+        await videos.RemoveMissingAsync(course.Id, [.. course.Lessons.Select(l => l.Id)], ct);
+        return TypedResults.NoContent();
     }
 
     public static async Task<IResult> AddLesson(string id, CreateLessonRequest request, HttpContext http, CourseEditor editor, TimeProvider time, CancellationToken ct)
@@ -137,16 +144,16 @@ public static class CourseOutlineApi
         return error ?? TypedResults.Ok(changed!.ToResponse(course!, withBody: true));
     }
 
-    public static async Task<IResult> DeleteLesson(string lessonId, HttpContext http, ICourseStore store, CourseEditor editor, CancellationToken ct)
+    public static async Task<IResult> DeleteLesson(string lessonId, HttpContext http, ICourseStore store, CourseEditor editor, VideoLibrary videos, CancellationToken ct)
     {
         var owner = lessonId.Length <= 64 ? await store.FindByLessonAsync(lessonId, ct) : null;
         if (owner is null)
         {
             return CatalogProblems.NotFound();
         }
-        var (_, error) = await editor.EditAsync(owner.Id, http,
+        var (course, error) = await editor.EditAsync(owner.Id, http,
             c => c.Sections.Sum(s => s.Lessons.RemoveAll(l => l.Id == lessonId)) == 0 ? CatalogProblems.NotFound() : null, ct);
-        return error ?? TypedResults.NoContent();
+        return error ?? await RemoveVideosOfDeletedLessons(course!, videos, ct);
     }
 
     public static async Task<IResult> Reorder(string id, OutlineRequest request, HttpContext http, CourseEditor editor, CancellationToken ct)

@@ -108,6 +108,36 @@ public sealed class EnrollmentService(LearnStreamDbContext db, CourseAccessServi
         return revoked > 0;
     }
 
+    /// <summary>
+    /// A paid order opens the course: the learner's row becomes active with no end date, or is created.
+    /// Runs inside the caller's transaction, so payment and access commit together; the caller
+    /// forgets the cached state after the commit.
+    /// </summary>
+    public async Task ActivatePaidAsync(Guid userId, string courseId, DateTimeOffset now, CancellationToken ct)
+    {
+        var updated = await db.Enrollments.Where(e => e.UserId == userId && e.CourseId == courseId)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(e => e.Status, EnrollmentStatus.Active)
+                .SetProperty(e => e.EnrolledAt, now)
+                .SetProperty(e => e.ExpiresAt, (DateTimeOffset?)null)
+                .SetProperty(e => e.UpdatedAt, now), ct);
+        if (updated == 0)
+        {
+            db.Enrollments.Add(new CourseEnrollment
+            {
+                Id = Guid.CreateVersion7(now), UserId = userId, CourseId = courseId, Status = EnrollmentStatus.Active,
+                EnrolledAt = now, UpdatedAt = now,
+            });
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>A refunded order ends access at once. Runs inside the caller's transaction, like <see cref="ActivatePaidAsync"/>.</summary>
+    public Task<int> EndByRefundAsync(Guid userId, string courseId, DateTimeOffset now, CancellationToken ct) =>
+        db.Enrollments.Where(e => e.UserId == userId && e.CourseId == courseId && e.Status == EnrollmentStatus.Active)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, EnrollmentStatus.Refunded).SetProperty(e => e.UpdatedAt, now), ct);
+
     private Task<CourseEnrollment?> Find(Guid userId, string courseId, CancellationToken ct) =>
         db.Enrollments.AsNoTracking().SingleOrDefaultAsync(e => e.UserId == userId && e.CourseId == courseId, ct);
 }
