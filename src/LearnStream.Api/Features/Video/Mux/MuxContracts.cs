@@ -76,6 +76,9 @@ public sealed record MuxUpload
 
     public MuxUploadError? Error { get; init; }
 
+    /// <summary>Seconds the upload URL stays open; Mux's default is 3600.</summary>
+    public int? Timeout { get; init; }
+
     public string? Passthrough => NewAssetSettings?.Passthrough;
 }
 

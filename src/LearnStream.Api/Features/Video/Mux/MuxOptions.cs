@@ -24,6 +24,12 @@ public sealed class MuxOptions
 
     public Uri ApiBaseUrl { get; set; } = new("https://api.mux.com");
 
+    /// <summary>
+    /// The browser origin allowed to PUT to direct-upload URLs when the request that made the upload sent no
+    /// Origin header (a script, say). Unset: this service's own origin.
+    /// </summary>
+    public string? CorsOrigin { get; set; }
+
     /// <summary>Budget for one call to Mux, retries and their waits included.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
@@ -40,6 +46,10 @@ public sealed class MuxOptionsValidator(IHostEnvironment? environment = null) : 
         if (!options.ApiBaseUrl.IsAbsoluteUri || options.ApiBaseUrl.Scheme is not ("https" or "http"))
         {
             failures.Add("Mux:ApiBaseUrl must be an absolute http(s) URL.");
+        }
+        if (!string.IsNullOrEmpty(options.CorsOrigin) && !IsOrigin(options.CorsOrigin))
+        {
+            failures.Add("Mux:CorsOrigin must be an origin such as https://learn.example (scheme and host, no path).");
         }
         if (options.RequestTimeout <= TimeSpan.Zero || options.RequestTimeout > TimeSpan.FromMinutes(5))
         {
@@ -63,6 +73,10 @@ public sealed class MuxOptionsValidator(IHostEnvironment? environment = null) : 
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static bool IsOrigin(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"
+        && uri.GetLeftPart(UriPartial.Authority) == value.TrimEnd('/') && uri.PathAndQuery == "/";
 
     private static void Require(string value, string key, List<string> failures)
     {
