@@ -70,22 +70,23 @@ public static class MuxTestApi
         return new ReadyVideo(lesson, uploadId, assetId, playbackId);
     }
 
-    /// <summary>A learner who bought the course with the manual provider, then had it refunded by an admin.</summary>
-    public static async Task<TestUser> RefundedLearnerAsync(this HttpClient client, string courseId)
+    /// <summary>A learner who bought the course with the manual provider; returns the order id too.</summary>
+    public static async Task<(TestUser Learner, string OrderId)> PaidLearnerAsync(this HttpClient client, string courseId)
     {
         var learner = await client.NewUserAsync();
         var token = learner.Tokens.AccessToken;
         using var checkout = await client.SendAsync(HttpMethod.Post, $"{Courses}/{courseId}/checkout", token);
         var orderId = (await checkout.JsonAsync(HttpStatusCode.Created)).Str("orderId");
-        using (var paid = await client.SendAsync(HttpMethod.Post, $"/api/v1/payments/manual/{orderId}/complete", token))
-        {
-            Assert.Equal("paid", (await paid.JsonAsync(HttpStatusCode.OK)).Str("status"));
-        }
+        using var paid = await client.SendAsync(HttpMethod.Post, $"/api/v1/payments/manual/{orderId}/complete", token);
+        Assert.Equal("paid", (await paid.JsonAsync(HttpStatusCode.OK)).Str("status"));
+        return (learner, orderId);
+    }
+
+    /// <summary>An admin refunds the order through the admin route, which ends the enrollment.</summary>
+    public static async Task RefundAsync(this HttpClient client, string orderId)
+    {
         var admin = await client.LoginAdminAsync();
-        using (var refunded = await client.SendAsync(HttpMethod.Post, $"/api/v1/admin/orders/{orderId}/refund", admin.AccessToken))
-        {
-            Assert.Equal("refunded", (await refunded.JsonAsync(HttpStatusCode.OK)).Str("status"));
-        }
-        return learner;
+        using var refunded = await client.SendAsync(HttpMethod.Post, $"/api/v1/admin/orders/{orderId}/refund", admin.AccessToken);
+        Assert.Equal("refunded", (await refunded.JsonAsync(HttpStatusCode.OK)).Str("status"));
     }
 }
