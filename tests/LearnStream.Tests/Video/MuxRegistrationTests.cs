@@ -96,6 +96,27 @@ public sealed class MuxRegistrationTests : IDisposable
         Assert.Contains(result.Failures!, f => f.StartsWith("Mux:SigningKeyPrivate", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("https://learn.example", true)]
+    [InlineData("http://localhost:5173", true)]
+    [InlineData("https://learn.example/", true)]
+    [InlineData("https://learn.example/app", false)]
+    [InlineData("https://learn.example?x=1", false)]
+    [InlineData("learn.example", false)]
+    [InlineData("ftp://learn.example", false)]
+    public void A_configured_cors_origin_must_be_an_origin(string origin, bool accepted)
+    {
+        var validator = new MuxOptionsValidator(new FakeEnvironment(Environments.Development));
+
+        var result = validator.Validate(null, new MuxOptions { CorsOrigin = origin });
+
+        Assert.Equal(accepted, result.Succeeded);
+        if (!accepted)
+        {
+            Assert.Contains(result.Failures!, f => f.StartsWith("Mux:CorsOrigin", StringComparison.Ordinal));
+        }
+    }
+
     private static ServiceProvider Provider(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()
