@@ -116,7 +116,14 @@ public static class VideoApi
         var key = (nameof(Playback), request.ViewerId, lesson.Id, video.AssetId, video.PlaybackId);
         if (!cache.TryGetValue(key, out PlaybackUrls? urls) || urls is null || urls.ExpiresAt - now < RenewBefore(urls, now))
         {
-            urls = provider.Playback(video, request, now);
+            try
+            {
+                urls = provider.Playback(video, request, now);
+            }
+            catch (VideoProviderException e)
+            {
+                return ProviderFailed(e);
+            }
             cache.Set(key, urls, urls.ExpiresAt - RenewBefore(urls, now));
         }
         return TypedResults.Ok(new PlaybackResponse(provider.Name, urls.StreamUrl, urls.ThumbnailUrl, urls.StoryboardUrl,

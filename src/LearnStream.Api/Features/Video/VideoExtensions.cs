@@ -27,13 +27,15 @@ public static class VideoExtensions
     public static WebApplication MapVideoEndpoints(this WebApplication app)
     {
         ((IEndpointRouteBuilder)app).MapVideoEndpoints();
-        if (app.Services.GetRequiredService<IVideoProvider>() is LocalVideoProvider)
+        // Decided from configuration as in AddVideo, not by resolving the provider: that loads its keys, and
+        // a missing key must stop the start in RunLearnStreamAsync with one line, not here with a stack trace.
+        if (app.Configuration[$"{VideoOptions.Section}:Provider"] == VideoOptions.Mux)
         {
-            app.MapLocalVideo();
+            app.MapMuxVideo();
         }
         else
         {
-            app.MapMuxVideo();
+            app.MapLocalVideo();
         }
         return app;
     }
