@@ -52,24 +52,56 @@ public abstract class LocalVideoWorkerTests(StoreFixture fixture)
     public async Task An_upload_that_replaces_one_being_probed_is_transcoded_once_that_one_is_done()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "The stand-in ffprobe is a shell script.");
-        var started = Path.Combine(fixture.DataPath, "gated-probe-started");
-        var release = Path.Combine(fixture.DataPath, "gated-probe-release");
-        var gatedProbe = Path.Combine(fixture.DataPath, "gated-ffprobe.sh");
-        await File.WriteAllTextAsync(gatedProbe,
-            $"#!/bin/sh\ntouch '{started}'\nwhile [ ! -e '{release}' ]; do sleep 0.1; done\nexec ffprobe \"$@\"\n");
-        File.SetUnixFileMode(gatedProbe, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var client = fixture.StartNode(new Dictionary<string, string?> { ["Video:Local:FfprobePath"] = gatedProbe }).CreateClient();
-        var lesson = await client.VideoCourseAsync();
+        var gate = await GatedNodeAsync("replaced-while-probed");
+        var lesson = await gate.Client.VideoCourseAsync();
         var token = lesson.Owner.Tokens.AccessToken;
-        await client.UploadAsync(token, lesson.LessonId, "not a video, and replaced before it is looked at"u8.ToArray());
-        await WaitUntilAsync(() => File.Exists(started), "the worker never ran ffprobe");
+        await gate.Client.UploadAsync(token, lesson.LessonId, NotVideo);
+        await WaitUntilAsync(() => File.Exists(gate.Started), "the worker never ran ffprobe");
 
-        var replacement = await client.UploadAsync(token, lesson.LessonId, await File.ReadAllBytesAsync(await ClipAsync()));
-        await File.WriteAllTextAsync(release, "");
-        var video = await client.WaitForVideoAsync(token, lesson.LessonId);
+        var replacement = await gate.Client.UploadAsync(token, lesson.LessonId, await File.ReadAllBytesAsync(await ClipAsync()));
+        await File.WriteAllTextAsync(gate.Release, "");
+        var video = await gate.Client.WaitForVideoAsync(token, lesson.LessonId);
 
         Assert.True(video.Str("status") == "ready", video.GetRawText());
         Assert.Equal(replacement, video.Str("assetId"));
+    }
+
+    [Fact]
+    [SupportedOSPlatform("linux")]
+    public async Task An_upload_replaced_while_it_waits_in_the_queue_leaves_no_file_behind()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "The stand-in ffprobe is a shell script.");
+        var gate = await GatedNodeAsync("replaced-while-queued");
+        var busy = await gate.Client.VideoCourseAsync();
+        await gate.Client.UploadAsync(busy.Owner.Tokens.AccessToken, busy.LessonId, NotVideo);
+        await WaitUntilAsync(() => File.Exists(gate.Started), "the worker never ran ffprobe");
+        var waiting = await gate.Client.AddVideoLessonAsync(busy);
+        var queued = await gate.Client.UploadAsync(waiting.Owner.Tokens.AccessToken, waiting.LessonId, NotVideo);
+        var incoming = Path.Combine(fixture.DataPath, "media", ".incoming");
+        Assert.Single(Directory.EnumerateFiles(incoming, queued + ".src"));
+
+        await gate.Client.CreateUploadAsync(waiting.Owner.Tokens.AccessToken, waiting.LessonId);
+        await File.WriteAllTextAsync(gate.Release, "");
+        await gate.Client.WaitForVideoAsync(busy.Owner.Tokens.AccessToken, busy.LessonId);
+
+        Assert.Empty(Directory.EnumerateFiles(incoming, queued + "*"));
+        Assert.Equal("uploading", (await gate.Client.VideoStatusAsync(waiting.Owner.Tokens.AccessToken, waiting.LessonId)).Str("status"));
+    }
+
+    private static readonly byte[] NotVideo = "not a video; replaced or held before anything decodes it"u8.ToArray();
+
+    private sealed record GatedNode(HttpClient Client, string Started, string Release);
+
+    /// <summary>A node whose ffprobe waits until the test creates <see cref="GatedNode.Release"/>, then runs the real one.</summary>
+    [SupportedOSPlatform("linux")]
+    private async Task<GatedNode> GatedNodeAsync(string name)
+    {
+        var started = Path.Combine(fixture.DataPath, $"{name}-started");
+        var release = Path.Combine(fixture.DataPath, $"{name}-release");
+        var script = Path.Combine(fixture.DataPath, $"{name}-ffprobe.sh");
+        await File.WriteAllTextAsync(script, $"#!/bin/sh\ntouch '{started}'\nwhile [ ! -e '{release}' ]; do sleep 0.1; done\nexec ffprobe \"$@\"\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return new GatedNode(fixture.StartNode(new Dictionary<string, string?> { ["Video:Local:FfprobePath"] = script }).CreateClient(), started, release);
     }
 
     private static async Task<int> WaitForPidAsync(string file)
