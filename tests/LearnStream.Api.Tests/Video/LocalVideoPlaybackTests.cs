@@ -29,6 +29,12 @@ public abstract partial class LocalVideoPlaybackTests(StoreFixture fixture)
     private async Task<JsonElement> OwnerPlaybackAsync(VideoLesson lesson) =>
         await _client.PlaybackAsync(lesson.Owner.Tokens.AccessToken, lesson.LessonId);
 
+    private async Task<HttpStatusCode> MediaStatusAsync(string url)
+    {
+        using var response = await _client.GetAsync(url);
+        return response.StatusCode;
+    }
+
     [Fact]
     public async Task An_uploaded_clip_ends_ready_with_the_clip_duration()
     {
@@ -154,6 +160,33 @@ public abstract partial class LocalVideoPlaybackTests(StoreFixture fixture)
         Assert.False(Directory.Exists(Path.Combine(fixture.DataPath, "media", lesson.LessonId)));
         using var video = await _client.SendAsync(HttpMethod.Get, VideoUrl(lesson.LessonId), owner);
         await video.ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Deleting_a_section_then_the_draft_course_removes_the_media_of_their_lessons()
+    {
+        var inFirst = await _client.VideoCourseAsync(publish: false);
+        var owner = inFirst.Owner.Tokens.AccessToken;
+        var secondSection = await _client.AddSectionAsync(owner, inFirst.CourseId, "Second");
+        var inSecond = await _client.AddVideoLessonAsync(inFirst with { SectionId = secondSection.Str("id") });
+        await _client.UploadClipUntilReadyAsync(inFirst);
+        await _client.UploadClipUntilReadyAsync(inSecond);
+        var firstUrl = (await OwnerPlaybackAsync(inFirst)).Str("thumbnailUrl");
+        var secondUrl = (await OwnerPlaybackAsync(inSecond)).Str("thumbnailUrl");
+
+        using (var deleted = await _client.SendAsync(HttpMethod.Delete, $"{CatalogTestApi.Courses}/{inFirst.CourseId}/sections/{inFirst.SectionId}", owner))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, await MediaStatusAsync(firstUrl));
+        Assert.Equal(HttpStatusCode.OK, await MediaStatusAsync(secondUrl));
+
+        using (var deleted = await _client.SendAsync(HttpMethod.Delete, $"{CatalogTestApi.Courses}/{inFirst.CourseId}", owner))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, await MediaStatusAsync(secondUrl));
+        Assert.False(Directory.Exists(Path.Combine(fixture.DataPath, "media", inSecond.LessonId)));
     }
 }
 
