@@ -116,6 +116,57 @@ public abstract class LocalVideoUploadTests(StoreFixture fixture)
     }
 
     [Fact]
+    public async Task A_second_put_while_the_first_is_still_streaming_is_409_and_the_first_completes()
+    {
+        var (lesson, uploadUrl) = await OpenUploadAsync();
+        var uploadId = uploadUrl[(uploadUrl.LastIndexOf('/') + 1)..];
+        var halfSent = new TaskCompletionSource();
+        var finish = new TaskCompletionSource();
+        var first = Uploader(chunked: true).PutAsync(uploadUrl, new PausingContent(Text, halfSent, finish.Task));
+        await halfSent.Task.WaitAsync(TranscodeTimeout);
+        await WaitUntilReceivingAsync(uploadId);
+
+        using (var second = await _client.PutUploadAsync(uploadUrl, Text))
+        {
+            await second.ProblemAsync(HttpStatusCode.Conflict);
+        }
+        finish.SetResult();
+
+        using var completed = await first;
+        Assert.Equal(Text.Length, (await completed.JsonAsync(HttpStatusCode.Accepted)).GetProperty("bytes").GetInt64());
+        Assert.NotEqual("uploading", await StatusAsync(lesson));
+    }
+
+    private async Task WaitUntilReceivingAsync(string uploadId)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(Path.Combine(Incoming, uploadId + ".part")))
+        {
+            Assert.True(clock.Elapsed < TranscodeTimeout, "the first PUT never reached the handler");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Sends half of the body, then waits for the test before sending the rest: an upload in flight.</summary>
+    private sealed class PausingContent(byte[] bytes, TaskCompletionSource halfSent, Task resume) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
+            await stream.FlushAsync();
+            halfSent.SetResult();
+            await resume;
+            await stream.WriteAsync(bytes.AsMemory(bytes.Length / 2));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task A_new_upload_replaces_the_previous_one_whose_url_then_answers_404()
     {
         var (lesson, oldUrl) = await OpenUploadAsync();
