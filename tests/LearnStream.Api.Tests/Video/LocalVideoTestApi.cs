@@ -12,7 +12,7 @@ using static LearnStream.Api.Tests.Catalog.CatalogTestApi;
 
 namespace LearnStream.Api.Tests.Video;
 
-/// <summary>A video lesson in a course, the instructor who owns it, and (once uploaded) its upload URL.</summary>
+/// <summary>A video lesson, its course and section, and the instructor who owns them.</summary>
 public sealed record VideoLesson(TestUser Owner, string CourseId, string SectionId, string LessonId);
 
 /// <summary>Client-side steps of the self-hosted video tests: test clips, uploads, waiting for the transcoder, playback.</summary>
