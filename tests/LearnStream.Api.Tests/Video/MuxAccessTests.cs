@@ -3,7 +3,7 @@ using LearnStream.Api.Tests.Enrollment;
 using LearnStream.Api.Tests.Infrastructure;
 using static LearnStream.Api.Tests.Catalog.CatalogTestApi;
 
-namespace LearnStream.Api.Tests.Video;
+namespace LearnStream.Api.Tests.Video.WithMux;
 
 /// <summary>Who may upload, import, read the video state and play it, on every video route that takes a lesson id.</summary>
 public abstract class MuxAccessTests(StoreFixture fixture)

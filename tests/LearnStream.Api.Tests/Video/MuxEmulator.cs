@@ -11,7 +11,7 @@ using WireMock.Server;
 using WireMock.Types;
 using WireMock.Util;
 
-namespace LearnStream.Api.Tests.Video;
+namespace LearnStream.Api.Tests.Video.WithMux;
 
 /// <summary>
 /// A WireMock server standing in for Mux's API, answering with the shapes of Mux's API reference (Direct

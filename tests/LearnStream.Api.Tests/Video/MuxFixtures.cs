@@ -1,6 +1,6 @@
 using LearnStream.Api.Tests.Infrastructure;
 
-namespace LearnStream.Api.Tests.Video;
+namespace LearnStream.Api.Tests.Video.WithMux;
 
 /// <summary>A stack with <c>Video:Provider=mux</c> on SQLite, talking to its own Mux emulator over real HTTP.</summary>
 public sealed class MuxSqliteFixture : SqliteFixture, IMuxFixture

@@ -2,7 +2,7 @@ using System.Net;
 using LearnStream.Api.Tests.Infrastructure;
 using static LearnStream.Api.Tests.Catalog.CatalogTestApi;
 
-namespace LearnStream.Api.Tests.Video;
+namespace LearnStream.Api.Tests.Video.WithMux;
 
 /// <summary>POST /lessons/{id}/video/import: a URL Mux fetches (never us), or an existing Mux asset.</summary>
 public abstract class MuxImportTests(StoreFixture fixture)
@@ -10,7 +10,7 @@ public abstract class MuxImportTests(StoreFixture fixture)
     private readonly HttpClient _client = fixture.App.CreateClient();
     private readonly MuxEmulator _mux = ((IMuxFixture)fixture).Mux;
 
-    private Task<HttpResponseMessage> ImportAsync(VideoLesson lesson, object body) =>
+    private Task<HttpResponseMessage> ImportAsync(MuxVideoLesson lesson, object body) =>
         _client.SendAsync(HttpMethod.Post, MuxTestApi.ImportUrl(lesson.LessonId), lesson.OwnerToken, body);
 
     [Fact]

@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using static LearnStream.Api.Tests.Catalog.CatalogTestApi;
 
-namespace LearnStream.Api.Tests.Video;
+namespace LearnStream.Api.Tests.Video.WithMux;
 
 /// <summary>GET /lessons/{id}/playback with Mux: URLs on Mux's hosts carrying RS256 tokens Mux can verify with the key it issued.</summary>
 public abstract class MuxPlaybackTests(StoreFixture fixture)

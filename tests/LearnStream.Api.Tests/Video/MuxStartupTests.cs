@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace LearnStream.Api.Tests.Video;
+namespace LearnStream.Api.Tests.Video.WithMux;
 
 /// <summary>Starts the real executable with <c>Video:Provider=mux</c> and a Mux setting missing: it must stop with one line naming the key.</summary>
 public sealed class MuxStartupTests

@@ -5,16 +5,16 @@ using LearnStream.Api.Tests.Enrollment;
 using LearnStream.Api.Tests.Infrastructure;
 using static LearnStream.Api.Tests.Catalog.CatalogTestApi;
 
-namespace LearnStream.Api.Tests.Video;
+namespace LearnStream.Api.Tests.Video.WithMux;
 
 /// <summary>A course (published unless asked otherwise) with a video lesson, and its owner.</summary>
-public sealed record VideoLesson(PublishedCourse Course, string LessonId)
+public sealed record MuxVideoLesson(PublishedCourse Course, string LessonId)
 {
     public string OwnerToken => Course.Owner.Tokens.AccessToken;
 }
 
 /// <summary>A lesson whose Mux video is ready: what the webhooks said about it.</summary>
-public sealed record ReadyVideo(VideoLesson Lesson, string UploadId, string AssetId, string PlaybackId);
+public sealed record ReadyVideo(MuxVideoLesson Lesson, string UploadId, string AssetId, string PlaybackId);
 
 /// <summary>Client-side video steps the Mux tests repeat, all through HTTP.</summary>
 public static class MuxTestApi
@@ -29,7 +29,7 @@ public static class MuxTestApi
 
     public static string PlaybackUrl(string lessonId) => $"/api/v1/lessons/{lessonId}/playback";
 
-    public static async Task<VideoLesson> VideoLessonAsync(this HttpClient client, bool preview = false, bool paid = false, bool publish = true)
+    public static async Task<MuxVideoLesson> VideoLessonAsync(this HttpClient client, bool preview = false, bool paid = false, bool publish = true)
     {
         var course = paid ? await client.PaidCourseAsync() : await client.PublishedCourseAsync(publish: false);
         var lesson = await client.AddLessonAsync(course.Owner.Tokens.AccessToken, course.Id, course.SectionId,
@@ -38,7 +38,7 @@ public static class MuxTestApi
         {
             await client.PublishAsync(course.Owner.Tokens.AccessToken, course.Id);
         }
-        return new VideoLesson(course, lesson.Str("id"));
+        return new MuxVideoLesson(course, lesson.Str("id"));
     }
 
     public static async Task<JsonElement> CreateUploadOkAsync(this HttpClient client, string token, string lessonId)
@@ -57,7 +57,7 @@ public static class MuxTestApi
         (await client.VideoAsync(token, lessonId)).Str("status");
 
     /// <summary>Upload, then the webhooks Mux sends when the file arrived and the asset became playable.</summary>
-    public static async Task<ReadyVideo> ReadyVideoAsync(this HttpClient client, VideoLesson lesson)
+    public static async Task<ReadyVideo> ReadyVideoAsync(this HttpClient client, MuxVideoLesson lesson)
     {
         var upload = await client.CreateUploadOkAsync(lesson.OwnerToken, lesson.LessonId);
         var uploadId = upload.Str("uploadId");

@@ -2,7 +2,7 @@ using System.Net;
 using LearnStream.Api.Tests.Infrastructure;
 using static LearnStream.Api.Tests.Catalog.CatalogTestApi;
 
-namespace LearnStream.Api.Tests.Video;
+namespace LearnStream.Api.Tests.Video.WithMux;
 
 /// <summary>Direct uploads through Mux, and the assets deleted when a lesson or its video goes away.</summary>
 public abstract class MuxUploadTests(StoreFixture fixture)

@@ -3,16 +3,16 @@ using System.Text;
 using System.Text.Json;
 using LearnStream.Api.Tests.Infrastructure;
 using static LearnStream.Api.Tests.Catalog.CatalogTestApi;
-using static LearnStream.Api.Tests.Video.MuxWebhooks;
+using static LearnStream.Api.Tests.Video.WithMux.MuxWebhooks;
 
-namespace LearnStream.Api.Tests.Video;
+namespace LearnStream.Api.Tests.Video.WithMux;
 
 /// <summary>POST /webhooks/mux: verified over the raw body, applied once, and never able to revive a replaced or deleted video.</summary>
 public abstract class MuxWebhookTests(StoreFixture fixture)
 {
     private readonly HttpClient _client = fixture.App.CreateClient();
 
-    private async Task<(VideoLesson Lesson, string UploadId)> UploadingAsync()
+    private async Task<(MuxVideoLesson Lesson, string UploadId)> UploadingAsync()
     {
         var lesson = await _client.VideoLessonAsync();
         var upload = await _client.CreateUploadOkAsync(lesson.OwnerToken, lesson.LessonId);

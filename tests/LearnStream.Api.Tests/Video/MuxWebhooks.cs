@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace LearnStream.Api.Tests.Video;
+namespace LearnStream.Api.Tests.Video.WithMux;
 
 /// <summary>Mux's webhook deliveries: the event envelope, and the mux-signature header computed as Mux documents it.</summary>
 public static class MuxWebhooks

@@ -77,7 +77,8 @@ public sealed partial class VideoLibrary(LearnStreamDbContext db, IVideoProvider
             .SetProperty(v => v.SourceFile, video.SourceFile)
             .SetProperty(v => v.Attempts, 0)
             .SetProperty(v => v.UpdatedAt, video.UpdatedAt), ct);
-        if (previous is not null && previous.AssetId != video.AssetId)
+        // An upload still waiting for the transcoder has no asset yet, but its file must go too.
+        if (previous is not null && (previous.AssetId != video.AssetId || previous.SourceFile is not null))
         {
             await DeleteAtProviderAsync(previous, ct);
         }

@@ -30,7 +30,7 @@ public static class LocalVideoApi
     /// whole in memory), capped by <c>Video:Local:MaxUploadBytes</c>; then the transcoder takes over.
     /// </summary>
     public static async Task<IResult> ReceiveUpload(string uploadId, HttpRequest request, LearnStreamDbContext db, MediaLocation media,
-        TranscodeWorker worker, TimeProvider time, CancellationToken ct)
+        TranscodeWorker worker, IOptions<LocalVideoOptions> options, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var video = uploadId.Length == 32 && uploadId.All(char.IsAsciiHexDigitLower)
@@ -56,8 +56,7 @@ public static class LocalVideoApi
         {
             await using (file)
             {
-                await request.Body.CopyToAsync(file, ct);
-                bytes = file.Length;
+                bytes = await CopyCappedAsync(request.Body, file, options.Value.MaxUploadBytes, ct);
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -124,6 +123,27 @@ public static class LocalVideoApi
             return TypedResults.Text(HlsPlaylistRewriter.Rewrite(playlist, uri => AppendToken(uri, escaped)), contentType);
         }
         return TypedResults.PhysicalFile(resolved.FullPath, contentType, enableRangeProcessing: true);
+    }
+
+    /// <summary>
+    /// Copies the body and counts it: the server's own cap (set from the endpoint's metadata) only holds
+    /// where the server supports it, and a chunked body declares no length up front.
+    /// </summary>
+    private static async Task<long> CopyCappedAsync(Stream body, FileStream file, long maxBytes, CancellationToken ct)
+    {
+        var buffer = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer, ct)) > 0)
+        {
+            total += read;
+            if (total > maxBytes)
+            {
+                throw new BadHttpRequestException($"Uploads are limited to {maxBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+            }
+            await file.WriteAsync(buffer.AsMemory(0, read), ct);
+        }
+        return total;
     }
 
     private static string AppendToken(string uri, string token) => uri + (uri.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "token=" + token;

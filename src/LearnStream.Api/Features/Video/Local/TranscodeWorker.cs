@@ -48,15 +48,17 @@ public sealed partial class TranscodeWorker(IServiceScopeFactory scopes, FfmpegT
                 running.RemoveAll(t => t.IsCompleted);
                 running.Add(Task.Run(async () =>
                 {
+                    string? handled = null;
                     try
                     {
-                        await ProcessAsync(lessonId, stoppingToken);
+                        handled = await ProcessAsync(lessonId, stoppingToken);
                     }
                     finally
                     {
                         _queued.TryRemove(lessonId, out _);
                         slots.Release();
                     }
+                    await RequeueIfReplacedAsync(lessonId, handled, stoppingToken);
                 }, CancellationToken.None));
             }
         }
@@ -67,7 +69,8 @@ public sealed partial class TranscodeWorker(IServiceScopeFactory scopes, FfmpegT
         await Task.WhenAll(running);
     }
 
-    private async Task ProcessAsync(string lessonId, CancellationToken stoppingToken)
+    /// <summary>Transcodes the lesson's current upload, if it still waits; returns the upload id it took, or null.</summary>
+    private async Task<string?> ProcessAsync(string lessonId, CancellationToken stoppingToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LearnStreamDbContext>();
@@ -75,14 +78,14 @@ public sealed partial class TranscodeWorker(IServiceScopeFactory scopes, FfmpegT
             .SingleOrDefaultAsync(v => v.LessonId == lessonId && v.Provider == VideoOptions.Local && v.Status == VideoStatus.Processing, stoppingToken);
         if (video?.SourceFile is not { } source || video.UploadId is not { } uploadId)
         {
-            return;
+            return null;
         }
         try
         {
             if (!File.Exists(source))
             {
                 await FinishAsync(db, lessonId, uploadId, VideoStatus.Errored, null, "The uploaded file is missing; upload the video again.");
-                return;
+                return uploadId;
             }
             var probe = await transcoder.ProbeAsync(source, stoppingToken);
             if (!probe.IsVideo)
@@ -113,6 +116,37 @@ public sealed partial class TranscodeWorker(IServiceScopeFactory scopes, FfmpegT
             LogFailed(logger, lessonId, e);
             await FinishAsync(db, lessonId, uploadId, VideoStatus.Errored, null, Truncate($"Transcoding failed: {e.Message}"));
             File.Delete(source);
+        }
+        return uploadId;
+    }
+
+    /// <summary>
+    /// An upload that replaced the one being transcoded was not queued: its lesson still was, so
+    /// <see cref="Enqueue"/> ignored it. Now that the lesson has left the queue, look for it.
+    /// </summary>
+    private async Task RequeueIfReplacedAsync(string lessonId, string? handled, CancellationToken stoppingToken)
+    {
+        if (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<LearnStreamDbContext>();
+            if (await db.LessonVideos.AnyAsync(v => v.LessonId == lessonId && v.Provider == VideoOptions.Local
+                    && v.Status == VideoStatus.Processing && v.UploadId != handled, stoppingToken))
+            {
+                Enqueue(lessonId);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the next start finds the upload.
+        }
+        catch (Exception e)
+        {
+            LogRequeueFailed(logger, lessonId, e);
         }
     }
 
@@ -160,6 +194,9 @@ public sealed partial class TranscodeWorker(IServiceScopeFactory scopes, FfmpegT
 
     [LoggerMessage(LogLevel.Information, "Lesson {LessonId}: video ready ({Duration:F1} s)")]
     private static partial void LogReady(ILogger logger, string lessonId, double duration);
+
+    [LoggerMessage(LogLevel.Warning, "Lesson {LessonId}: could not look for a newer upload; the next start picks it up")]
+    private static partial void LogRequeueFailed(ILogger logger, string lessonId, Exception exception);
 
     [LoggerMessage(LogLevel.Error, "Lesson {LessonId}: transcoding failed")]
     private static partial void LogFailed(ILogger logger, string lessonId, Exception exception);
