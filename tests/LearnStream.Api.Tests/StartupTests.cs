@@ -69,6 +69,10 @@ public sealed class StartupTests
             ["Jwt__SigningKeys__0__Id"] = "k1",
             ["Jwt__SigningKeys__0__PrivateKey"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(key.ExportPkcs8PrivateKeyPem())),
             ["Bootstrap__AdminEmail"] = "root@example.test",
+            // Production refuses the manual payment provider, so a complete configuration names Stripe.
+            ["Payments__Provider"] = "stripe",
+            ["Stripe__SecretKey"] = "sk_test_startup",
+            ["Stripe__WebhookSecret"] = "whsec_test_startup",
         });
 
         Assert.NotEqual(0, exitCode);
