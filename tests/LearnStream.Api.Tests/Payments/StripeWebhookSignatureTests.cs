@@ -14,7 +14,7 @@ public abstract class StripeWebhookSignatureTests(StoreFixture fixture)
     public static TheoryData<string> Forgeries =>
     [
         "missing header", "empty header", "wrong secret", "tampered body", "stale timestamp", "timestamp far ahead",
-        "malformed header", "unsigned scheme only", "garbage body signed",
+        "malformed header", "unsigned scheme only", "garbage body signed", "signed event without a type", "signed event id too long",
     ];
 
     [Theory]
@@ -34,6 +34,8 @@ public abstract class StripeWebhookSignatureTests(StoreFixture fixture)
             "timestamp far ahead" => (body, StripeEvents.Sign(body, now + 3600)),
             "malformed header" => (body, "this is not a Stripe signature"),
             "unsigned scheme only" => (body, StripeEvents.Sign(body).Replace("v1=", "v0=", StringComparison.Ordinal)),
+            "signed event without a type" => Resigned(body, b => b.Remove("type")),
+            "signed event id too long" => Resigned(body, b => b["id"] = "evt_" + new string('x', 300)),
             _ => ("<html>not json</html>", StripeEvents.Sign("<html>not json</html>")),
         };
 
@@ -43,6 +45,15 @@ public abstract class StripeWebhookSignatureTests(StoreFixture fixture)
         Assert.Equal("pending", (await _client.MyOrderAsync(purchase.Token, purchase.OrderId)).Str("status"));
         Assert.Null(await _client.MyEnrollmentAsync(purchase.Token, purchase.Course.Id));
         Assert.Null(await _client.LessonBodyAsync(purchase.Token, purchase.Course.LessonId));
+    }
+
+    /// <summary>A correctly signed event whose content our side cannot store: it must be refused, not fail.</summary>
+    private static (string, string?) Resigned(string body, Action<System.Text.Json.Nodes.JsonObject> change)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(body)!.AsObject();
+        change(json);
+        var changed = json.ToJsonString();
+        return (changed, StripeEvents.Sign(changed));
     }
 
     /// <summary>A genuinely signed "completed but unpaid" event, turned into "paid" after signing.</summary>

@@ -163,7 +163,7 @@ public static class PaymentsApi
 
     private static Uri ServiceBase(HttpRequest request) => new($"{request.Scheme}://{request.Host}{request.PathBase}/");
 
-    private static Created<OrderResponse> Created(Order order) => TypedResults.Created($"/api/v1/me/orders/{order.Id}", ToResponse(order));
+    private static Created<OrderResponse> Created(Order order) => TypedResults.Created("/api/v1/me/orders", ToResponse(order));
 
     private static ProblemHttpResult KeyReused() =>
         TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",

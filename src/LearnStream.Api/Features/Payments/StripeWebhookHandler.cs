@@ -35,9 +35,9 @@ public sealed partial class StripeWebhookHandler(OrderSettlement settlement, IOp
             LogRefused(logger, e.Message);
             return new WebhookOutcome("The Stripe-Signature does not verify this body, is too old, or the body is not a Stripe event.");
         }
-        if (string.IsNullOrEmpty(stripeEvent.Id))
+        if (stripeEvent.Id is not { Length: > 0 and <= 255 } || stripeEvent.Type is not { Length: > 0 and <= 100 })
         {
-            return new WebhookOutcome("The event has no id.");
+            return new WebhookOutcome("The event has no usable id or type.");
         }
 
         var (orderId, paymentRef, apply) = Plan(stripeEvent);
