@@ -27,13 +27,15 @@ public static class VideoExtensions
     public static WebApplication MapVideoEndpoints(this WebApplication app)
     {
         ((IEndpointRouteBuilder)app).MapVideoEndpoints();
-        if (app.Services.GetRequiredService<IVideoProvider>() is LocalVideoProvider)
+        // Chosen from configuration as in AddVideo: resolving the provider here would load its keys before
+        // RunLearnStreamAsync, which reports a missing or invalid setting on one line.
+        if (app.Configuration[$"{VideoOptions.Section}:Provider"] == VideoOptions.Mux)
         {
-            app.MapLocalVideo();
+            app.MapMuxVideo();
         }
         else
         {
-            app.MapMuxVideo();
+            app.MapLocalVideo();
         }
         return app;
     }
