@@ -22,7 +22,10 @@ public static class LocalVideoExtensions
 
     public static IEndpointRouteBuilder MapLocalVideo(this WebApplication app)
     {
-        var options = app.Services.GetRequiredService<IOptions<LocalVideoOptions>>().Value;
-        return app.MapLocalVideoEndpoints(options.MaxUploadBytes);
+        // Read without validating: IOptions.Value would throw here, before RunLearnStreamAsync reports an
+        // out-of-range value on one line.
+        var maxUploadBytes = app.Configuration.GetValue($"{LocalVideoOptions.Section}:{nameof(LocalVideoOptions.MaxUploadBytes)}",
+            LocalVideoOptions.DefaultMaxUploadBytes);
+        return app.MapLocalVideoEndpoints(maxUploadBytes);
     }
 }
