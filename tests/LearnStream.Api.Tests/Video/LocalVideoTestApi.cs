@@ -72,10 +72,17 @@ public static class LocalVideoTestApi
             .GetOrAdd(name, _ => new Lazy<Task<object>>(async () => await create()))
             .Value;
 
-    /// <summary>A new instructor's course (published unless told otherwise) with one video lesson.</summary>
-    public static async Task<VideoLesson> VideoCourseAsync(this HttpClient client, bool publish = true, bool isPreview = false)
+    /// <summary>
+    /// One instructor per test class and store, for tests where who owns the course does not matter: an
+    /// instructor costs four password hashes, the slowest step of these tests after a transcode.
+    /// </summary>
+    public static Task<TestUser> SharedInstructorAsync(this StoreFixture fixture) =>
+        fixture.SharedAsync("instructor", () => fixture.App.CreateClient().NewUserWithRoleAsync("instructor"));
+
+    /// <summary>A course (published unless told otherwise) with one video lesson, owned by <paramref name="owner"/> or a new instructor.</summary>
+    public static async Task<VideoLesson> VideoCourseAsync(this HttpClient client, bool publish = true, bool isPreview = false, TestUser? owner = null)
     {
-        var owner = await client.NewUserWithRoleAsync("instructor");
+        owner ??= await client.NewUserWithRoleAsync("instructor");
         var token = owner.Tokens.AccessToken;
         var course = await client.CreateCourseAsync(token, $"Video course {Marker()}");
         var section = await client.AddSectionAsync(token, course.Str("id"));

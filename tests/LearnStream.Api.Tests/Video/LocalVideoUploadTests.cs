@@ -36,7 +36,7 @@ public abstract class LocalVideoUploadTests(StoreFixture fixture)
 
     private async Task<(VideoLesson Lesson, string UploadUrl)> OpenUploadAsync()
     {
-        var lesson = await _client.VideoCourseAsync(publish: false);
+        var lesson = await _client.VideoCourseAsync(publish: false, owner: await fixture.SharedInstructorAsync());
         var upload = await _client.CreateUploadAsync(lesson.Owner.Tokens.AccessToken, lesson.LessonId);
         return (lesson, upload.Str("uploadUrl"));
     }
@@ -186,7 +186,7 @@ public abstract class LocalVideoUploadTests(StoreFixture fixture)
     [Fact]
     public async Task Text_and_noise_end_errored_with_a_message_the_service_stays_healthy_and_a_real_video_then_works()
     {
-        var lesson = await _client.VideoCourseAsync();
+        var lesson = await _client.VideoCourseAsync(owner: await fixture.SharedInstructorAsync());
         var token = lesson.Owner.Tokens.AccessToken;
 
         foreach (var body in new[] { Text, Noise(200_000) })
