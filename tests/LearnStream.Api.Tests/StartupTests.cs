@@ -73,6 +73,8 @@ public sealed class StartupTests
             ["Payments__Provider"] = "stripe",
             ["Stripe__SecretKey"] = "sk_test_startup",
             ["Stripe__WebhookSecret"] = "whsec_test_startup",
+            // And the self-hosted video provider needs its media token key there.
+            ["Video__Local__TokenKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         });
 
         Assert.NotEqual(0, exitCode);
