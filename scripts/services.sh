@@ -54,6 +54,8 @@ DO \$\$ BEGIN
     CREATE ROLE $pg_user LOGIN CREATEDB PASSWORD '$pg_password';
   END IF;
 END \$\$;
+-- Tests drop their databases WITH (FORCE), which must also end an autovacuum worker busy in them.
+GRANT pg_signal_backend TO $pg_user;
 SQL
   if ! as_postgres psql -p "$pg_port" -d postgres -tAc "select 1 from pg_database where datname='learnstream'" | grep -q 1; then
     as_postgres createdb -p "$pg_port" -O "$pg_user" learnstream
