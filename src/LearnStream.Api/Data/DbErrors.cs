@@ -17,4 +17,26 @@ public static class DbErrors
         DbUpdateException { InnerException: { } inner } => IsUniqueViolation(inner),
         _ => false,
     };
+
+    /// <summary>
+    /// Inserts a row whose key says "already done" (a provider event id): false when that key exists,
+    /// so inside the caller's transaction a duplicate delivery stops before it changes anything.
+    /// </summary>
+    public static async Task<bool> TryInsertOnceAsync<T>(this DbContext db, T row, CancellationToken ct) where T : class
+    {
+        db.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            return false;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
 }

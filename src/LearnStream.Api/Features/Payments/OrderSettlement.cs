@@ -27,19 +27,9 @@ public sealed class OrderSettlement(LearnStreamDbContext db, EnrollmentService e
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             await LockPaymentAsync(paymentRef, ct);
-            if (providerEvent is not null)
+            if (providerEvent is not null && !await db.TryInsertOnceAsync(providerEvent, ct))
             {
-                db.PaymentEvents.Add(providerEvent);
-                try
-                {
-                    await db.SaveChangesAsync(ct);
-                }
-                catch (DbUpdateException e) when (e.IsUniqueViolation())
-                {
-                    db.ChangeTracker.Clear();
-                    return new Settlement(null, Duplicate: true);
-                }
-                db.ChangeTracker.Clear();
+                return new Settlement(null, Duplicate: true);
             }
             changed = await work(ct);
             await transaction.CommitAsync(ct);

@@ -49,20 +49,14 @@ public sealed partial class MuxWebhookHandler(LearnStreamDbContext db, IOptions<
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        db.VideoEvents.Add(new VideoEvent
+        var seen = new VideoEvent
         {
             Id = webhook.Id, Type = webhook.Type, AssetId = webhook.Asset?.Id ?? webhook.Upload?.AssetId, ReceivedAt = time.GetUtcNow(),
-        });
-        try
+        };
+        if (!await db.TryInsertOnceAsync(seen, ct))
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            db.ChangeTracker.Clear();
             return new MuxWebhookOutcome(null, Duplicate: true);
         }
-        db.ChangeTracker.Clear();
         var changed = await ApplyAsync(webhook, ct);
         await transaction.CommitAsync(ct);
         if (changed == 0 && webhook.Kind != MuxWebhookEventKind.Unknown)
