@@ -4,6 +4,7 @@ using LearnStream.Api.Features.Auth;
 using LearnStream.Api.Features.Catalog;
 using LearnStream.Api.Features.Enrollment;
 using LearnStream.Api.Features.Payments;
+using LearnStream.Api.Features.Progress;
 using LearnStream.Api.Features.Users;
 using LearnStream.Api.Features.Video;
 
@@ -18,6 +19,7 @@ builder.AddCatalog();
 builder.AddEnrollment();
 builder.AddPayments();
 builder.AddVideo();
+builder.AddProgress();
 
 var app = builder.Build();
 

@@ -1,0 +1,32 @@
+namespace LearnStream.Api.Features.Progress;
+
+/// <summary>What a beat did: the learner and lesson's state with the beat merged in, or refused for its rate.</summary>
+public sealed record BufferedWrite(LessonProgress? State, bool RateLimited);
+
+/// <summary>
+/// The write-behind buffer between beats and the progress store: in Redis when one is configured (every
+/// node merges into the same entries, and an acknowledged beat survives the node), in process otherwise.
+/// A background flusher writes dirty entries to the store in batches every few seconds and once more on
+/// a graceful stop.
+/// </summary>
+public interface IProgressBuffer
+{
+    /// <summary>
+    /// Counts the write against the per-minute limit of its learner and lesson (when
+    /// <paramref name="maxPerMinute"/> is given) and, within it, merges <paramref name="state"/> into the
+    /// buffered entry and marks it dirty. When nothing is buffered for the pair, the stored state from
+    /// <paramref name="loadStored"/> is the base, so the answer reflects everything known.
+    /// </summary>
+    Task<BufferedWrite> AddAsync(LessonProgress state, int? maxPerMinute, Func<CancellationToken, Task<LessonProgress?>> loadStored, CancellationToken cancellationToken);
+
+    /// <summary>The buffered state of the pair (base and pending beats merged), or null when nothing is buffered.</summary>
+    Task<LessonProgress?> PeekAsync(Guid userId, string lessonId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes dirty entries to the store in batches: all of them, or only <paramref name="userId"/>'s
+    /// (reads of one learner's progress call this first, so they see every acknowledged beat). An entry
+    /// stays dirty if the write fails or if a beat arrived while it was being written. Returns the number
+    /// of entries written.
+    /// </summary>
+    Task<int> FlushAsync(IProgressStore store, Guid? userId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,10 @@
+namespace LearnStream.Api.Features.Progress;
+
+public static class ProgressExtensions
+{
+    public static IHostApplicationBuilder AddProgress(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ProgressOptions>().BindConfiguration(ProgressOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        return builder;
+    }
+}

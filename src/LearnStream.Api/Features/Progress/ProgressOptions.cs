@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LearnStream.Api.Features.Progress;
+
+public sealed class ProgressOptions
+{
+    public const string Section = "Progress";
+
+    /// <summary>Share of a video's duration that must be watched for the lesson to be complete.</summary>
+    [Range(0.01, 1.0)]
+    public double CompletionThreshold { get; set; } = 0.9;
+
+    /// <summary>Beats accepted per learner and lesson per minute; more get 429.</summary>
+    [Range(1, 100_000)]
+    public int MaxBeatsPerMinute { get; set; } = 60;
+
+    /// <summary>How often buffered progress is written to the store, in milliseconds.</summary>
+    [Range(100, 60_000)]
+    public int FlushIntervalMilliseconds { get; set; } = 2000;
+
+    /// <summary>Learner-lesson states written per store batch.</summary>
+    [Range(1, 10_000)]
+    public int FlushBatchSize { get; set; } = 500;
+
+    /// <summary>How long analytics answers are cached, in seconds.</summary>
+    [Range(0, 3600)]
+    public int AnalyticsCacheSeconds { get; set; } = 60;
+}

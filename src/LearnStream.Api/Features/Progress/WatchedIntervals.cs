@@ -1,0 +1,155 @@
+namespace LearnStream.Api.Features.Progress;
+
+/// <summary>A span of a video in seconds, start inclusive, end exclusive.</summary>
+public readonly record struct Interval(double Start, double End)
+{
+    public double Length => End - Start;
+}
+
+/// <summary>
+/// The seconds of a video a learner has watched: sorted, disjoint intervals whose ends are whole
+/// seconds. Union is commutative, associative and idempotent, so beats can arrive in any order, twice,
+/// or on two nodes and still give one result. Ends are rounded to the nearest second on the way in:
+/// rounding commutes with union, and it bounds the set to at most half the video's length in
+/// intervals whatever a client sends.
+/// </summary>
+public sealed class WatchedIntervals : IEquatable<WatchedIntervals>
+{
+    public static readonly WatchedIntervals Empty = new([]);
+
+    private readonly Interval[] _items;
+
+    private WatchedIntervals(Interval[] normalized) => _items = normalized;
+
+    public IReadOnlyList<Interval> Items => _items;
+
+    public int Count => _items.Length;
+
+    /// <summary>Seconds covered at least once.</summary>
+    public double Covered
+    {
+        get
+        {
+            double sum = 0;
+            foreach (var item in _items)
+            {
+                sum += item.Length;
+            }
+            return sum;
+        }
+    }
+
+    /// <summary>Normalizes any intervals: rounds the ends, drops empty ones, sorts and joins overlapping or touching ones.</summary>
+    public static WatchedIntervals From(IEnumerable<Interval> intervals)
+    {
+        var rounded = intervals
+            .Select(i => new Interval(Math.Round(i.Start, MidpointRounding.AwayFromZero), Math.Round(i.End, MidpointRounding.AwayFromZero)))
+            .Where(i => i.End > i.Start)
+            .OrderBy(i => i.Start)
+            .ToList();
+        return rounded.Count == 0 ? Empty : new WatchedIntervals(Join(rounded));
+    }
+
+    /// <summary>From the flat stored form <c>[s0, e0, s1, e1, ...]</c>.</summary>
+    public static WatchedIntervals FromFlat(IReadOnlyList<double> flat)
+    {
+        var intervals = new List<Interval>(flat.Count / 2);
+        for (var i = 0; i + 1 < flat.Count; i += 2)
+        {
+            intervals.Add(new Interval(flat[i], flat[i + 1]));
+        }
+        return From(intervals);
+    }
+
+    public double[] ToFlat()
+    {
+        var flat = new double[_items.Length * 2];
+        for (var i = 0; i < _items.Length; i++)
+        {
+            flat[2 * i] = _items[i].Start;
+            flat[2 * i + 1] = _items[i].End;
+        }
+        return flat;
+    }
+
+    public WatchedIntervals Union(WatchedIntervals other)
+    {
+        if (other.Count == 0 || ReferenceEquals(this, other))
+        {
+            return this;
+        }
+        if (Count == 0)
+        {
+            return other;
+        }
+        var all = new List<Interval>(_items.Length + other._items.Length);
+        all.AddRange(_items);
+        all.AddRange(other._items);
+        all.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return new WatchedIntervals(Join(all));
+    }
+
+    /// <summary>The part inside [0, duration].</summary>
+    public WatchedIntervals ClampTo(double duration)
+    {
+        if (Count == 0 || (_items[0].Start >= 0 && _items[^1].End <= duration))
+        {
+            return this;
+        }
+        return From(_items.Select(i => new Interval(Math.Max(0, i.Start), Math.Min(duration, i.End))));
+    }
+
+    /// <summary>Seconds covered within [from, to).</summary>
+    public double CoveredWithin(double from, double to)
+    {
+        double sum = 0;
+        foreach (var item in _items)
+        {
+            var start = Math.Max(from, item.Start);
+            var end = Math.Min(to, item.End);
+            if (end > start)
+            {
+                sum += end - start;
+            }
+        }
+        return sum;
+    }
+
+    public bool Equals(WatchedIntervals? other) => other is not null && _items.AsSpan().SequenceEqual(other._items);
+
+    public override bool Equals(object? obj) => Equals(obj as WatchedIntervals);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var item in _items)
+        {
+            hash.Add(item);
+        }
+        return hash.ToHashCode();
+    }
+
+    public override string ToString() => string.Join(", ", _items.Select(i => $"[{i.Start}, {i.End})"));
+
+    // Input sorted by start, every interval non-empty.
+    private static Interval[] Join(List<Interval> sorted)
+    {
+        var joined = new List<Interval>(sorted.Count);
+        var current = sorted[0];
+        for (var i = 1; i < sorted.Count; i++)
+        {
+            var next = sorted[i];
+            if (next.Start <= current.End)
+            {
+                current = current with { End = Math.Max(current.End, next.End) };
+            }
+            else
+            {
+                joined.Add(current);
+                current = next;
+            }
+        }
+        joined.Add(current);
+        return [.. joined];
+    }
+}
