@@ -34,6 +34,20 @@ public abstract class RelationalProgressStoreContractTests : ProgressStoreContra
             .Where(p => p.Id == key).Select(p => (long?)p.Version).FirstOrDefaultAsync(Ct);
     }
 
+    [Fact]
+    public async Task Activity_rows_written_by_raw_sql_match_ef_queries_on_every_column()
+    {
+        var day = DateOnly.FromDateTime(At.UtcDateTime);
+        await Store.MergeAsync([Watch("l-" + Unique(), At, 0, 10)], Threshold, Ct);
+
+        // The insert is hand-written SQL: its parameters must be stored in the form EF compares with
+        // (SQLite keeps Guids and dates as text), or analytics queries on the learner would match nothing.
+        var count = await NewContext().LearnerActivity.AsNoTracking()
+            .CountAsync(a => a.CourseId == Course && a.UserId == User && a.Day == day, Ct);
+
+        Assert.Equal(1, count);
+    }
+
     private LearnStreamDbContext NewContext()
     {
         var scope = _services.CreateAsyncScope();
