@@ -134,29 +134,33 @@ course_progress="$(api GET "/api/v1/courses/$course_id/progress" "$first_token" 
 peak_kb="$(awk '/^VmHWM:/ { print $2 }' "/proc/$service_pid/status")"
 stop_service
 
-# 3. PostgreSQL alone: the same shape of write as one beat stored on its own, a single-row upsert in its
-# own transaction, from $pgbench_clients clients, with random keys over $upsert_keys rows (all present
-# beforehand, as a learner's row is after the first beat).
+# 3. PostgreSQL alone: the same write as one beat stored on its own, a single-row upsert in its own
+# transaction, from $pgbench_clients clients, with random keys over $upsert_keys rows (all present
+# beforehand, as a learner's row is after the first beat). The table is a copy of the service's own
+# lesson_progress (LIKE ... INCLUDING ALL: same columns, key and indexes), and the row is what a beat
+# leaves: key "{userId:N}:{lessonId}", the intervals and sessions as JSON text, position and times.
 log "pgbench: $upsert_keys rows, $pgbench_clients clients, warm-up $warmup, then $runs x $duration"
+sessions_json='[{"id":"bench","startedAt":"2026-01-01T00:00:00+00:00","sequence":1,"position":10}]'
 psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U learnstream -d "$database" <<SQL
 DROP TABLE IF EXISTS bench_upsert;
-CREATE TABLE bench_upsert (
-  key text PRIMARY KEY,
-  watched text NOT NULL,
-  position double precision NOT NULL,
-  created_at timestamptz NOT NULL,
-  updated_at timestamptz NOT NULL
-);
-INSERT INTO bench_upsert
-  SELECT md5(k::text) || ':' || md5((-k)::text), '[[0,10]]', 10, now(), now() FROM generate_series(1, $upsert_keys) AS k;
+CREATE TABLE bench_upsert (LIKE lesson_progress INCLUDING ALL);
+INSERT INTO bench_upsert ("Id", "UserId", "CourseId", "LessonId", "Watched", "Sessions", "Duration", "WatchedSeconds",
+                          "Position", "FirstWatchedAt", "LastWatchedAt", "Version")
+  SELECT md5(k::text) || ':' || md5((-k)::text)::uuid::text, md5(k::text)::uuid, '$course_id', md5((-k)::text)::uuid::text,
+         '[0,10]', '$sessions_json', $video_seconds, 10, 10, now(), now(), 1
+  FROM generate_series(1, $upsert_keys) AS k;
 VACUUM ANALYZE bench_upsert;
 SQL
 cat > "$work/upsert.sql" <<SQL
 \\set k random(1, $upsert_keys)
-\\set start random(0, $((video_seconds - 10)))
-INSERT INTO bench_upsert (key, watched, position, created_at, updated_at)
-VALUES (md5(:k::text) || ':' || md5((-:k)::text), '[[0,' || :start || '],[' || :start || ',' || (:start + 10) || ']]', :start + 10, now(), now())
-ON CONFLICT (key) DO UPDATE SET watched = EXCLUDED.watched, position = EXCLUDED.position, updated_at = EXCLUDED.updated_at;
+\\set start random(10, $((video_seconds - 10)))
+INSERT INTO bench_upsert AS p ("Id", "UserId", "CourseId", "LessonId", "Watched", "Sessions", "Duration", "WatchedSeconds",
+                               "Position", "FirstWatchedAt", "LastWatchedAt", "Version")
+VALUES (md5(:k::text) || ':' || md5((-:k)::text)::uuid::text, md5(:k::text)::uuid, '$course_id', md5((-:k)::text)::uuid::text,
+        '[0,10,' || :start || ',' || (:start + 10) || ']', '$sessions_json', $video_seconds, 20, :start + 10, now(), now(), 1)
+ON CONFLICT ("Id") DO UPDATE SET "Watched" = EXCLUDED."Watched", "Sessions" = EXCLUDED."Sessions",
+  "WatchedSeconds" = EXCLUDED."WatchedSeconds", "Position" = EXCLUDED."Position", "LastWatchedAt" = EXCLUDED."LastWatchedAt",
+  "Version" = p."Version" + 1;
 SQL
 pgbench_run() { # pgbench_run SECONDS OUTPUT
   pgbench -n -h 127.0.0.1 -p "$pg_port" -U learnstream -c "$pgbench_clients" -j "$threads" -T "$1" -f "$work/upsert.sql" "$database" > "$2" 2>&1
