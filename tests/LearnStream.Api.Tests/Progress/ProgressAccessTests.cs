@@ -135,6 +135,30 @@ public abstract class ProgressAccessTests(StoreFixture fixture)
     }
 
     [Fact]
+    public async Task Beats_see_catalog_changes_at_once_despite_the_cached_lesson_lookup()
+    {
+        var (course, learner) = await EnrolledAsync(videos: 2, texts: 0);
+        var token = learner.Tokens.AccessToken;
+        var owner = course.Owner.Tokens.AccessToken;
+        await _client.SendBeatOkAsync(token, course.VideoIds[0], Beat("s1", 1, 5, [[0, 5]]));
+        await _client.SendBeatOkAsync(token, course.VideoIds[1], Beat("s2", 1, 5, [[0, 5]]));
+
+        using (var delete = await _client.SendAsync(HttpMethod.Delete, $"/api/v1/lessons/{course.VideoIds[0]}", owner))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        }
+        using var deleted = await _client.SendBeatAsync(token, course.VideoIds[0], Beat("s1", 2, 10, [[5, 10]]));
+        using (var unpublish = await _client.SendAsync(HttpMethod.Post, $"{Courses}/{course.Id}/unpublish", owner))
+        {
+            Assert.Equal(HttpStatusCode.OK, unpublish.StatusCode);
+        }
+        using var unpublished = await _client.SendBeatAsync(token, course.VideoIds[1], Beat("s2", 2, 10, [[5, 10]]));
+
+        await deleted.ProblemAsync(HttpStatusCode.NotFound);
+        await unpublished.ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task A_draft_course_is_404_to_a_learner_and_open_to_its_instructor()
     {
         var course = await fixture.ProgressCourseAsync(_client, publish: false);
