@@ -60,6 +60,11 @@ public sealed class ProgressFlusher(IProgressBuffer buffer, IServiceScopeFactory
         {
             return null;
         }
+        catch (ObjectDisposedException)
+        {
+            // Stopped a second time after the services were disposed: the first stop already flushed.
+            return 0;
+        }
         catch (Exception e)
         {
             // The type only: messages of database drivers can carry connection details.
