@@ -6,7 +6,7 @@ namespace LearnStream.Api.Tests.Progress;
 
 /// <summary>
 /// A node stopped gracefully writes every beat it acknowledged before it goes: the flush interval is a
-/// minute here, so only the stop can have written them.
+/// minute here, so only the stop can have written them. The store is the app's own (relational).
 /// </summary>
 public abstract class ProgressGracefulStopTests(StoreFixture fixture)
 {
@@ -36,7 +36,7 @@ public abstract class ProgressGracefulStopTests(StoreFixture fixture)
             }
         }
         await using var readScope = fixture.App.Services.CreateAsyncScope();
-        var store = readScope.ServiceProvider.GetRequiredService<IProgressStore>();
+        var store = Assert.IsType<RelationalProgressStore>(readScope.ServiceProvider.GetRequiredService<IProgressStore>());
         Assert.Null(await store.FindAsync(alice.UserId, "l1", Ct));
 
         await node.DisposeAsync();
@@ -56,7 +56,6 @@ public sealed class ProgressStopSqliteFixture : SqliteFixture
     public ProgressStopSqliteFixture()
     {
         Overrides["Progress:FlushIntervalMilliseconds"] = ProgressGracefulStopTests.LongInterval;
-        InterimStore.Use(this);
     }
 }
 
@@ -65,7 +64,6 @@ public sealed class ProgressStopPostgresRedisFixture : PostgresRedisFixture
     public ProgressStopPostgresRedisFixture()
     {
         Overrides["Progress:FlushIntervalMilliseconds"] = ProgressGracefulStopTests.LongInterval;
-        InterimStore.Use(this);
     }
 }
 
@@ -81,14 +79,4 @@ public sealed class ProgressGracefulStopTests_PostgresRedis(ProgressStopPostgres
     : ProgressGracefulStopTests(fixture), IClassFixture<ProgressStopPostgresRedisFixture>
 {
     protected override Type ExpectedBuffer => typeof(RedisProgressBuffer);
-}
-
-// Until RelationalProgressStore is on main: one shared store for every node of a fixture.
-internal static class InterimStore
-{
-    public static void Use(StoreFixture fixture)
-    {
-        var store = new InterimProgressStore();
-        fixture.Services = s => s.AddSingleton<IProgressStore>(store);
-    }
 }
