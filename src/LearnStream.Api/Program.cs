@@ -31,6 +31,7 @@ app.MapCatalogEndpoints();
 app.MapEnrollmentEndpoints();
 app.MapPaymentEndpoints();
 app.MapVideoEndpoints();
+app.MapProgressEndpoints();
 
 return await app.RunLearnStreamAsync();
 
