@@ -116,10 +116,13 @@ wrk -d "$service_warmup" -t"$threads" -c"$connections" -s "$bench/progress.lua" 
   "$work/tokens.txt" "$work/lessons.txt" "$threads" warm > /dev/null
 
 # 1. The framework ceiling: no authentication header, no database.
+live_cpu=("$(service_cpu)" "$(redis_cpu)")
 measure live -t"$threads" -c"$connections" -s "$bench/get.lua" "$base/health/live"
+live_cpu+=("$(service_cpu)" "$(redis_cpu)")
 
 # 2. Beats: each run with session ids of its own (the last argument), so no run replays another's.
 log "beats: warm-up $warmup, then $runs x $duration"
+beats_cpu=("$(service_cpu)" "$(redis_cpu)")
 wrk -d "$warmup" -t"$threads" -c"$connections" -s "$bench/progress.lua" "$base" -- \
   "$work/tokens.txt" "$work/lessons.txt" "$threads" warmup > "$work/beats.warmup.txt"
 : > "$work/beats.bench"
@@ -128,6 +131,7 @@ for i in $(seq 1 "$runs"); do
     "$work/tokens.txt" "$work/lessons.txt" "$threads" "run$i" > "$work/beats.$i.txt"
   grep '^BENCH ' "$work/beats.$i.txt" >> "$work/beats.bench"
 done
+beats_cpu+=("$(service_cpu)" "$(redis_cpu)")
 
 # After the runs: what a learner sees (the write-behind buffer answers reads too, so no wait is needed).
 course_progress="$(api GET "/api/v1/courses/$course_id/progress" "$first_token" || echo "(GET /api/v1/courses/{id}/progress failed)")"
@@ -175,6 +179,12 @@ for i in $(seq 1 "$runs"); do
 done
 
 # --- report --------------------------------------------------------------------------------------
+requests_of() { # requests_of NAME: requests of its warm-up and measured runs
+  cat "$work/$1.warmup.txt" "$work/$1".[0-9]*.txt | grep '^BENCH ' | grep -o ' requests=[0-9]*' | cut -d= -f2 | sum
+}
+cpu_us() { # cpu_us BEFORE AFTER REQUESTS: CPU microseconds per request
+  awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { if (n > 0) printf "%.0f", (b - a) * 1e6 / n; else print "n/a" }'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 verdict() { # verdict VALUE OP TARGET: met, NOT met, or n/a when nothing was measured
   awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
@@ -215,6 +225,12 @@ echo "| beats p99 < 50 ms | $(echo "$beats_p99" | fmt) ms | $(verdict "$beats_p9
 echo "| zero errors (non-2xx + socket errors, all beat runs) | $beats_errors | $(verdict "$beats_errors" "<" 1) |"
 echo "| peak memory of the service (VmHWM) < 400 MB | $peak_mb MB | $(verdict "$peak_mb" "<" 400) |"
 echo
+live_requests=$(requests_of live)
+beats_requests=$(requests_of beats)
+echo "- CPU time per request, over the warm-up and measured runs (2 cores give 2 CPU-seconds a second):" \
+  "GET /health/live $(cpu_us "${live_cpu[0]}" "${live_cpu[2]}" "$live_requests") us in the service;" \
+  "a beat $(cpu_us "${beats_cpu[0]}" "${beats_cpu[2]}" "$beats_requests") us in the service and" \
+  "$(cpu_us "${beats_cpu[1]}" "${beats_cpu[3]}" "$beats_requests") us in Redis (wrk and PostgreSQL not counted)."
 echo "- pgbench latency average (median of runs): $(field "$work/upsert.bench" avg_ms | median) ms."
 echo "- Course progress of the first learner after the runs: $(echo "$course_progress" | cut -c1-300)"
 echo
