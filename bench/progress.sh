@@ -10,6 +10,7 @@
 # Settings: BENCH_PORT (18082), BENCH_DURATION (10s), BENCH_WARMUP (2s), BENCH_RUNS (3),
 #           BENCH_LEARNERS (64), BENCH_LESSONS (8), BENCH_CONNECTIONS (32), BENCH_UPSERT_KEYS (100000),
 #           BENCH_SERVICE_WARMUP (10s, per endpoint after the start),
+#           BENCH_SETTINGS (extra service settings, VAR=VALUE separated by spaces, for experiments),
 #           BENCH_KEEP=1 keeps the work directory (wrk and pgbench outputs, service log) in /tmp.
 set -euo pipefail
 
@@ -40,9 +41,10 @@ build_api
 # The first admin comes from configuration. Beats are limited per learner and lesson per minute (60 by
 # default, a player sends one every 10-15 s); wrk sends far more, so the limit goes to its maximum.
 # Access tokens live 15 minutes (the maximum), longer than the whole measurement.
+read -r -a extra_settings <<< "${BENCH_SETTINGS:-}"
 start_service "" \
   Bootstrap__AdminEmail="$admin_email" Bootstrap__AdminPassword="$admin_password" \
-  Progress__MaxBeatsPerMinute=100000 Jwt__AccessTokenMinutes=15
+  Progress__MaxBeatsPerMinute=100000 Jwt__AccessTokenMinutes=15 "${extra_settings[@]}"
 
 # --- setup through the API -----------------------------------------------------------------------
 api() { # api METHOD PATH TOKEN [JSON]: prints the body; fails unless 2xx
