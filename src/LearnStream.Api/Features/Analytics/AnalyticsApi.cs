@@ -6,8 +6,8 @@ namespace LearnStream.Api.Features.Analytics;
 /// <summary>Course and lesson analytics for the course's instructors and admins.</summary>
 public static class AnalyticsApi
 {
-    // Ids are GUID-like; anything longer is no course or lesson and is not worth a store read.
-    private const int MaxIdLength = 64;
+    // Longer values are no course (id or slug) or lesson and are not worth a store read; as the catalog and video routes do.
+    private const int MaxLessonIdLength = 64;
 
     public static IEndpointRouteBuilder MapAnalyticsEndpoints(this IEndpointRouteBuilder app)
     {
@@ -19,7 +19,7 @@ public static class AnalyticsApi
 
     public static async Task<IResult> GetCourseAnalytics(string id, HttpContext http, ICourseStore store, AnalyticsService analytics, CancellationToken ct)
     {
-        var course = id.Length <= MaxIdLength ? await store.FindAsync(id, ct) : null;
+        var course = id.Length <= CatalogLimits.SlugLength ? await store.FindAsync(id, ct) : null;
         if (Refuse(course, http.User) is { } refused)
         {
             return refused;
@@ -30,7 +30,7 @@ public static class AnalyticsApi
 
     public static async Task<IResult> GetLessonAnalytics(string id, HttpContext http, ICourseStore store, AnalyticsService analytics, CancellationToken ct)
     {
-        var course = id.Length <= MaxIdLength ? await store.FindByLessonAsync(id, ct) : null;
+        var course = id.Length <= MaxLessonIdLength ? await store.FindByLessonAsync(id, ct) : null;
         if (Refuse(course, http.User) is { } refused)
         {
             return refused;
