@@ -2,6 +2,7 @@ using LearnStream.Api.Features.Auth;
 using LearnStream.Api.Features.Catalog;
 using LearnStream.Api.Features.Enrollment;
 using LearnStream.Api.Features.Payments;
+using LearnStream.Api.Features.Progress;
 using LearnStream.Api.Features.Users;
 using LearnStream.Api.Features.Video;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,8 @@ public abstract class LearnStreamDbContext(DbContextOptions options) : DbContext
     public DbSet<PaymentEvent> PaymentEvents => Set<PaymentEvent>();
     public DbSet<LessonVideo> LessonVideos => Set<LessonVideo>();
     public DbSet<VideoEvent> VideoEvents => Set<VideoEvent>();
+    public DbSet<ProgressRecord> LessonProgress => Set<ProgressRecord>();
+    public DbSet<LearnerActivityRecord> LearnerActivity => Set<LearnerActivityRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LearnStreamDbContext).Assembly);

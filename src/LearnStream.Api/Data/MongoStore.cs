@@ -1,5 +1,6 @@
 using LearnStream.Api.Common;
 using LearnStream.Api.Features.Catalog;
+using LearnStream.Api.Features.Progress;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
@@ -86,13 +87,18 @@ public static class MongoStoreExtensions
 {
     /// <summary>
     /// Registers one <see cref="IMongoClient"/>, the database with the configured read preference and
-    /// write concern, and the courses collection. Nothing is registered in the BSON serializer registry:
+    /// write concern, and the courses and progress collections. Nothing is registered in the BSON serializer registry:
     /// the storage types carry their mapping as attributes, so several hosts in one process (tests) cannot
     /// collide on a global registration.
     /// </summary>
     public static IHostApplicationBuilder AddMongoStore(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Courses and progress both live here when Content:Store is mongo; whichever asks first registers it.
+        if (services.Any(d => d.ServiceType == typeof(IMongoClient)))
+        {
+            return builder;
+        }
         var connectionString = builder.Configuration.GetConnectionString("Mongo");
         services.AddOptions<MongoOptions>()
             .BindConfiguration(MongoOptions.Section)
@@ -119,14 +125,22 @@ public static class MongoStoreExtensions
         });
         services.AddSingleton(sp =>
             sp.GetRequiredService<IMongoDatabase>().GetCollection<CourseDocument>(MongoCourseStore.CollectionName));
+        services.AddSingleton(sp =>
+            sp.GetRequiredService<IMongoDatabase>().GetCollection<ProgressDocument>(MongoProgressStore.CollectionName));
+        services.AddSingleton(sp =>
+            sp.GetRequiredService<IMongoDatabase>().GetCollection<ActivityDocument>(MongoProgressStore.ActivityCollectionName));
 
         services.AddHealthChecks().AddCheck<MongoHealthCheck>("mongo", tags: [HealthEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(5));
         return builder;
     }
 
-    /// <summary>Creates the collection's indexes. Idempotent: every node runs it at start.</summary>
-    public static Task InitializeMongoStoreAsync(this IServiceProvider services, CancellationToken ct = default) =>
-        MongoCourseStore.CreateIndexesAsync(services.GetRequiredService<IMongoCollection<CourseDocument>>(), ct);
+    /// <summary>Creates the collections' indexes. Idempotent: every node runs it at start.</summary>
+    public static async Task InitializeMongoStoreAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await MongoCourseStore.CreateIndexesAsync(services.GetRequiredService<IMongoCollection<CourseDocument>>(), ct);
+        await MongoProgressStore.CreateIndexesAsync(
+            services.GetRequiredService<IMongoCollection<ProgressDocument>>(), services.GetRequiredService<IMongoCollection<ActivityDocument>>(), ct);
+    }
 }
 
 public sealed class MongoHealthCheck(IMongoDatabase database) : IHealthCheck

@@ -70,6 +70,9 @@ public sealed class MongoStoreFixture : IAsyncLifetime
 
     public IMongoCollection<CourseDocument>? Courses { get; private set; }
 
+    /// <summary>The configured host's services (other collections), or null without a server.</summary>
+    public IServiceProvider? Services => _host?.Services;
+
     public async ValueTask InitializeAsync()
     {
         var connectionString = Environment.GetEnvironmentVariable("LEARNSTREAM_TEST_MONGODB");

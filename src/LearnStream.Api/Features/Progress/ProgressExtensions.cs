@@ -5,6 +5,7 @@ public static class ProgressExtensions
     public static IHostApplicationBuilder AddProgress(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ProgressOptions>().BindConfiguration(ProgressOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddProgressStore();
         return builder;
     }
 }

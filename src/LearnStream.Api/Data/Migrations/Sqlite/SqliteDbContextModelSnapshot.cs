@@ -343,6 +343,83 @@ namespace LearnStream.Api.Data.Migrations.Sqlite
                     b.ToTable("payment_events", (string)null);
                 });
 
+            modelBuilder.Entity("LearnStream.Api.Features.Progress.LearnerActivityRecord", b =>
+                {
+                    b.Property<string>("CourseId")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CourseId", "Day", "UserId");
+
+                    b.ToTable("learner_activity", (string)null);
+                });
+
+            modelBuilder.Entity("LearnStream.Api.Features.Progress.ProgressRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CourseId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Duration")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("FirstWatchedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastWatchedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LessonId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Position")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Sessions")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Watched")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("WatchedSeconds")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CourseId");
+
+                    b.HasIndex("UserId", "CourseId");
+
+                    b.HasIndex("UserId", "LastWatchedAt");
+
+                    b.ToTable("lesson_progress", (string)null);
+                });
+
             modelBuilder.Entity("LearnStream.Api.Features.Users.User", b =>
                 {
                     b.Property<Guid>("Id")
