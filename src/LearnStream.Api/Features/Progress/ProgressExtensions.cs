@@ -6,6 +6,7 @@ public static class ProgressExtensions
     {
         builder.Services.AddOptions<ProgressOptions>().BindConfiguration(ProgressOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.AddProgressStore();
+        builder.AddProgressBuffer();
         return builder;
     }
 }

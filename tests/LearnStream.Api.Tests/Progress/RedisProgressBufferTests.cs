@@ -1,0 +1,242 @@
+using LearnStream.Api.Common;
+using LearnStream.Api.Features.Progress;
+using LearnStream.Api.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+
+namespace LearnStream.Api.Tests.Progress;
+
+/// <summary>
+/// The Redis buffer on a real Redis, two "nodes" being two buffers with their own connections and one
+/// key prefix, flushing into a real progress store (one subclass per store).
+/// </summary>
+public abstract class RedisProgressBufferTests : IAsyncLifetime
+{
+    private readonly string _prefix = $"ls_buffer_test_{Guid.NewGuid():N}:";
+    private readonly ConnectionMultiplexer _redisA = ConnectionMultiplexer.Connect(PostgresRedisFixture.RedisConnectionString);
+    private readonly ConnectionMultiplexer _redisB = ConnectionMultiplexer.Connect(PostgresRedisFixture.RedisConnectionString);
+    private readonly FakeTimeProvider _time = new(ProgressBeats.Start);
+    private FlakyProgressStore? _store;
+
+    protected RedisProgressBufferTests()
+    {
+        NodeA = Node(_redisA);
+        NodeB = Node(_redisB);
+    }
+
+    /// <summary>The real store, on the subclass's database.</summary>
+    protected abstract IProgressStore InnerStore { get; }
+
+    protected FlakyProgressStore Store => _store ??= new FlakyProgressStore(InnerStore);
+
+    protected RedisProgressBuffer NodeA { get; }
+
+    protected RedisProgressBuffer NodeB { get; }
+
+    protected ProgressBeats Alice { get; } = new(Guid.NewGuid());
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private RedisProgressBuffer Node(ConnectionMultiplexer redis) => new(redis, Options.Create(new RedisOptions { InstanceName = _prefix }),
+        Options.Create(new ProgressOptions { FlushBatchSize = 3 }), _time);
+
+    protected Task<BufferedWrite> Add(RedisProgressBuffer node, LessonProgress state, int? max = null) =>
+        node.AddAsync(state, max, ProgressBeats.From(Store, state), Ct);
+
+    protected async Task<LessonProgress> Stored(string lessonId) =>
+        await Store.FindAsync(Alice.UserId, lessonId, Ct) ?? throw new InvalidOperationException($"{lessonId} was never written.");
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        var server = _redisA.GetServers()[0];
+        await foreach (var key in server.KeysAsync(pattern: _prefix + "*"))
+        {
+            await _redisA.GetDatabase().KeyDeleteAsync(key);
+        }
+        await _redisA.DisposeAsync();
+        await _redisB.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task Beats_for_one_pair_on_two_nodes_at_once_merge_into_one_state()
+    {
+        // Sequences interleave across the nodes; the seconds watched are disjoint so a lost beat shows.
+        var beats = Enumerable.Range(1, 60).Select(i => (Node: i % 2 == 0 ? NodeA : NodeB, State: Alice.Beat("l1", i, i * 2, i * 2 + 1))).ToList();
+
+        await Parallel.ForEachAsync(beats, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct },
+            async (b, _) => await Add(b.Node, b.State));
+
+        var seen = await NodeA.PeekAsync(Alice.UserId, "l1", Ct);
+        Assert.Equal(60, seen!.WatchedSeconds);
+        Assert.Equal(121, seen.Position); // the highest sequence's position, whichever node took it
+        Assert.True(seen.SameProgressAs((await NodeB.PeekAsync(Alice.UserId, "l1", Ct))!));
+    }
+
+    [Fact]
+    public async Task Either_nodes_flush_writes_what_both_nodes_received()
+    {
+        await Add(NodeA, Alice.Beat("l1", 1, 0, 10));
+        await Add(NodeB, Alice.Beat("l1", 2, 10, 20));
+        await Add(NodeB, Alice.Beat("l2", 1, 0, 30));
+
+        Assert.Equal(2, await NodeB.FlushAsync(Store, null, Ct));
+        Assert.Equal(0, await NodeA.FlushAsync(Store, null, Ct));
+
+        var l1 = await Stored("l1");
+        Assert.Equal(20, l1.WatchedSeconds);
+        Assert.Equal(20, l1.Position);
+        Assert.Equal(30, (await Stored("l2")).WatchedSeconds);
+    }
+
+    [Fact]
+    public async Task Two_nodes_flushing_the_same_entries_at_once_count_nothing_twice()
+    {
+        for (var i = 1; i <= 10; i++)
+        {
+            await Add(i % 2 == 0 ? NodeA : NodeB, Alice.Beat($"l{i % 4}", i, i * 10, i * 10 + 15));
+        }
+
+        await Task.WhenAll(NodeA.FlushAsync(Store, null, Ct), NodeB.FlushAsync(Store, null, Ct));
+        await NodeA.FlushAsync(Store, null, Ct);
+
+        Assert.Equal(0, await NodeB.FlushAsync(Store, null, Ct));
+        Assert.Equal(45, (await Stored("l1")).WatchedSeconds); // beats 1, 5, 9: [10,25) [50,65) [90,105)
+        Assert.Equal(45, (await Stored("l2")).WatchedSeconds); // beats 2, 6, 10: [20,35) [60,75) [100,115)
+    }
+
+    [Fact]
+    public async Task A_failed_flush_is_retried_without_counting_anything_twice()
+    {
+        await Add(NodeA, Alice.Beat("l1", 1, 0, 10));
+        await Add(NodeA, Alice.Beat("l1", 2, 5, 20));
+        Store.FailuresToCome = 1;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => NodeA.FlushAsync(Store, null, Ct));
+        Assert.Null(await Store.FindAsync(Alice.UserId, "l1", Ct));
+        await Add(NodeB, Alice.Beat("l1", 3, 15, 30));
+
+        Assert.Equal(1, await NodeB.FlushAsync(Store, null, Ct));
+        Assert.Equal(30, (await Stored("l1")).WatchedSeconds);
+        await Add(NodeA, Alice.Beat("l1", 4, 0, 30)); // all seen before
+        await NodeA.FlushAsync(Store, null, Ct);
+        Assert.Equal(30, (await Stored("l1")).WatchedSeconds);
+    }
+
+    [Fact]
+    public async Task A_beat_arriving_during_a_flush_stays_dirty_and_is_written_next()
+    {
+        await Add(NodeA, Alice.Beat("l1", 1, 0, 10));
+        var gate = new TaskCompletionSource();
+        Store.Gate = gate;
+
+        // The learner's flush makes one pass, so what it leaves dirty can be seen.
+        var flush = NodeA.FlushAsync(Store, Alice.UserId, Ct);
+        await Store.MergeStarted.Task;
+        await Add(NodeB, Alice.Beat("l1", 2, 10, 20));
+        gate.SetResult();
+        Assert.Equal(1, await flush);
+
+        Assert.Equal(10, (await Stored("l1")).WatchedSeconds);
+        Assert.Equal(1, await NodeB.FlushAsync(Store, null, Ct));
+        Assert.Equal(20, (await Stored("l1")).WatchedSeconds);
+        Assert.Equal(0, await NodeA.FlushAsync(Store, null, Ct));
+    }
+
+    [Fact]
+    public async Task A_full_flush_also_writes_beats_that_arrive_while_it_runs()
+    {
+        await Add(NodeA, Alice.Beat("l1", 1, 0, 10));
+        var gate = new TaskCompletionSource();
+        Store.Gate = gate;
+
+        var flush = NodeA.FlushAsync(Store, null, Ct);
+        await Store.MergeStarted.Task;
+        await Add(NodeB, Alice.Beat("l1", 2, 10, 20));
+        gate.SetResult();
+        await flush;
+        await NodeA.FlushAsync(Store, null, Ct);
+
+        Assert.Equal(20, (await Stored("l1")).WatchedSeconds);
+        Assert.Equal(0, await NodeB.FlushAsync(Store, null, Ct));
+    }
+
+    [Fact]
+    public async Task The_write_over_the_limit_in_a_minute_is_refused_on_any_node_and_changes_nothing()
+    {
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.False((await Add(i % 2 == 0 ? NodeA : NodeB, Alice.Beat("l1", i, 0, 10 * i), max: 3)).RateLimited);
+        }
+
+        var refused = await Add(NodeA, Alice.Beat("l1", 4, 0, 300), max: 3);
+
+        Assert.True(refused.RateLimited);
+        Assert.Null(refused.State);
+        Assert.Equal(30, (await NodeB.PeekAsync(Alice.UserId, "l1", Ct))!.WatchedSeconds);
+        Assert.False((await Add(NodeA, Alice.Beat("l2", 1, 0, 10), max: 3)).RateLimited); // other lessons have their own count
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(300, (await Add(NodeB, Alice.Beat("l1", 4, 0, 300), max: 3)).State!.WatchedSeconds);
+    }
+
+    [Fact]
+    public async Task The_stored_state_is_read_once_and_answers_include_it()
+    {
+        await Store.MergeAsync([Alice.Beat("l1", 1, 0, 100)], 0.9, Ct);
+
+        var first = await Add(NodeA, Alice.Beat("l1", 2, 100, 150));
+        var second = await Add(NodeB, Alice.Beat("l1", 3, 150, 200));
+        await NodeA.FlushAsync(Store, null, Ct);
+        var third = await Add(NodeA, Alice.Beat("l1", 4, 200, 250));
+
+        Assert.Equal(150, first.State!.WatchedSeconds);
+        Assert.Equal(200, second.State!.WatchedSeconds);
+        Assert.Equal(250, third.State!.WatchedSeconds);
+        Assert.Equal(1, Store.Finds);
+    }
+
+    [Fact]
+    public async Task A_flush_for_one_learner_writes_only_their_entries()
+    {
+        var bob = new ProgressBeats(Guid.NewGuid());
+        await Add(NodeA, Alice.Beat("l1", 1, 0, 10));
+        await Add(NodeA, bob.Beat("l1", 1, 0, 10));
+
+        Assert.Equal(1, await NodeB.FlushAsync(Store, Alice.UserId, Ct));
+        Assert.Null(await Store.FindAsync(bob.UserId, "l1", Ct));
+        Assert.Equal(1, await NodeB.FlushAsync(Store, null, Ct));
+        Assert.NotNull(await Store.FindAsync(bob.UserId, "l1", Ct));
+    }
+
+    [Fact]
+    public async Task Many_beats_without_a_flush_fold_into_the_base_and_lose_nothing()
+    {
+        var count = RedisProgressBuffer.FoldThreshold * 2 + 5;
+        for (var i = 1; i <= count; i++)
+        {
+            await Add(i % 2 == 0 ? NodeA : NodeB, Alice.Beat("l1", i, i * 2, i * 2 + 1, duration: 1000));
+        }
+
+        var pending = await _redisA.GetDatabase().ListLengthAsync($"{_prefix}progress:{Alice.UserId:N}:l1:p");
+        Assert.InRange(pending, 1, RedisProgressBuffer.FoldThreshold);
+        Assert.Equal(count, (await NodeA.PeekAsync(Alice.UserId, "l1", Ct))!.WatchedSeconds);
+        await NodeB.FlushAsync(Store, null, Ct);
+        Assert.Equal(count, (await Stored("l1")).WatchedSeconds);
+    }
+
+    [Fact]
+    public async Task Keys_of_a_pair_expire_when_it_stays_idle()
+    {
+        await Add(NodeA, Alice.Beat("l1", 1, 0, 10));
+
+        var db = _redisA.GetDatabase();
+        foreach (var key in new[] { $"{_prefix}progress:{Alice.UserId:N}:l1", $"{_prefix}progress:{Alice.UserId:N}:l1:p", $"{_prefix}progress:dirty:{Alice.UserId:N}" })
+        {
+            var ttl = await db.KeyTimeToLiveAsync(key);
+            Assert.True(ttl is { } t && t > TimeSpan.FromDays(6) && t <= RedisProgressBuffer.IdleExpiry, $"{key}: {ttl}");
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using LearnStream.Api.Features.Progress;
+
+namespace LearnStream.Tests.Progress;
+
+/// <summary>States of single beats for one learner's lessons, timed from a fixed start.</summary>
+public sealed class Beats(Guid userId, string courseId = "course-1")
+{
+    public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    public Guid UserId { get; } = userId;
+
+    public LessonProgress Beat(string lessonId, long sequence, double from, double to, string session = "s1", double duration = 600) =>
+        LessonProgress.FromBeat(UserId, courseId, lessonId,
+            new ProgressBeat(session, sequence, to, [new Interval(from, to)], BeatEvent.Heartbeat), duration, Start.AddSeconds(sequence * 10));
+
+    public static Func<CancellationToken, Task<LessonProgress?>> From(IProgressStore store, LessonProgress state) =>
+        ct => store.FindAsync(state.UserId, state.LessonId, ct);
+}
