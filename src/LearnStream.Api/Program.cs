@@ -33,6 +33,7 @@ app.MapCatalogEndpoints();
 app.MapEnrollmentEndpoints();
 app.MapPaymentEndpoints();
 app.MapVideoEndpoints();
+app.MapProgressEndpoints();
 app.MapAnalyticsEndpoints();
 
 return await app.RunLearnStreamAsync();

@@ -19,6 +19,19 @@ public abstract partial class CourseStoreContractTests
     }
 
     [Fact]
+    public async Task Get_many_with_sections_returns_each_outline_in_order()
+    {
+        var first = await InsertAsync(NewCourse());
+        var second = await InsertAsync(NewCourse(status: CourseStatus.Draft));
+
+        var found = await Store.GetManyAsync([first.Id, second.Id, "unknown-" + Unique()], CancellationToken.None, includeSections: true);
+
+        Assert.Equal(new[] { first.Id, second.Id }.Order(), found.Keys.Order());
+        AssertSameCourse(first, found[first.Id]);
+        AssertSameCourse(second, found[second.Id]);
+    }
+
+    [Fact]
     public async Task Get_many_of_nothing_is_empty()
     {
         Assert.Empty(await Store.GetManyAsync([], CancellationToken.None));

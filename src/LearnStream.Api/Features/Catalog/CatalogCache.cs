@@ -38,6 +38,20 @@ public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> op
             cancellationToken);
     }
 
+    /// <summary>
+    /// The course holding a lesson, whatever its status (callers decide who may see it): the progress
+    /// beat path asks this on every beat, so it must not cost a database read each time. The result is
+    /// shared between callers and must not be changed.
+    /// </summary>
+    public async Task<Course?> GetByLessonAsync(string lessonId, Func<CancellationToken, Task<Course?>> load, CancellationToken cancellationToken)
+    {
+        if (!options.Value.CacheEnabled)
+        {
+            return await load(cancellationToken);
+        }
+        return await cache.GetOrSetAsync<Course?>("lesson:" + lessonId, async (_, ct) => await load(ct), Entry(), Tags, cancellationToken);
+    }
+
     public async Task<CoursePage> GetPublishedPageAsync(string key, Func<CancellationToken, Task<CoursePage>> load, CancellationToken cancellationToken)
     {
         if (!options.Value.CacheEnabled)

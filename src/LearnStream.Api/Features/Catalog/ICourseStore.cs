@@ -42,8 +42,11 @@ public interface ICourseStore
 
     Task<Course?> FindByLessonAsync(string lessonId, CancellationToken cancellationToken);
 
-    /// <summary>Several courses by id in one round trip, without their sections; unknown ids are left out.</summary>
-    Task<IReadOnlyDictionary<string, Course>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+    /// <summary>
+    /// Several courses by id in one round trip; unknown ids are left out. Without their sections unless
+    /// <paramref name="includeSections"/> (progress over several courses needs their outlines).
+    /// </summary>
+    Task<IReadOnlyDictionary<string, Course>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken, bool includeSections = false);
 
     /// <summary>A page of courses in a stable order (newest first, then id), without their sections.</summary>
     Task<(IReadOnlyList<Course> Items, int Total)> ListAsync(CourseQuery query, CancellationToken cancellationToken);

@@ -29,9 +29,10 @@ public sealed class MongoCourseStore(IMongoCollection<CourseDocument> courses) :
         return match?.ToCourse();
     }
 
-    public async Task<IReadOnlyDictionary<string, Course>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, Course>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken, bool includeSections = false)
     {
-        var found = await courses.Find(IdsFilter(ids)).Project<CourseDocument>(ListProjection).ToListAsync(cancellationToken);
+        var find = courses.Find(IdsFilter(ids));
+        var found = await (includeSections ? find : find.Project<CourseDocument>(ListProjection)).ToListAsync(cancellationToken);
         return found.Select(d => d.ToCourse()).ToDictionary(c => c.Id, StringComparer.Ordinal);
     }
 

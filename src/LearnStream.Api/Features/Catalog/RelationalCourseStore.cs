@@ -26,9 +26,10 @@ public sealed class RelationalCourseStore(LearnStreamDbContext db) : ICourseStor
         return row?.ToCourse();
     }
 
-    public async Task<IReadOnlyDictionary<string, Course>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, Course>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken, bool includeSections = false)
     {
-        var rows = await db.Courses.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(Summary).ToListAsync(cancellationToken);
+        var query = db.Courses.AsNoTracking().Where(c => ids.Contains(c.Id));
+        var rows = await (includeSections ? query : query.Select(Summary)).ToListAsync(cancellationToken);
         return rows.Select(r => r.ToCourse()).ToDictionary(c => c.Id, StringComparer.Ordinal);
     }
 

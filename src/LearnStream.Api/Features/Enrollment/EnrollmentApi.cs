@@ -2,6 +2,7 @@ using LearnStream.Api.Common;
 using LearnStream.Api.Data;
 using LearnStream.Api.Features.Auth;
 using LearnStream.Api.Features.Catalog;
+using LearnStream.Api.Features.Progress;
 using Microsoft.EntityFrameworkCore;
 
 namespace LearnStream.Api.Features.Enrollment;
@@ -51,16 +52,19 @@ public static class EnrollmentApi
         };
     }
 
-    public static async Task<IResult> MyEnrollments(HttpContext http, LearnStreamDbContext db, ICourseStore store, TimeProvider time, CancellationToken ct)
+    public static async Task<IResult> MyEnrollments(HttpContext http, LearnStreamDbContext db, ICourseStore store, ProgressReader progress,
+        TimeProvider time, CancellationToken ct)
     {
         var userId = http.User.UserId();
         var rows = await db.Enrollments.AsNoTracking().Where(e => e.UserId == userId)
             .OrderByDescending(e => e.EnrolledAt).ToListAsync(ct);
-        // One batch read of the content store for all titles, whatever the number of enrollments.
-        var courses = await store.GetManyAsync(rows.Select(r => r.CourseId).ToList(), ct);
+        // One batch read of the content store for all titles and outlines, and one of progress, whatever the number of enrollments.
+        var courses = await store.GetManyAsync(rows.Select(r => r.CourseId).ToList(), ct, includeSections: true);
+        var percents = await progress.ForCoursesAsync(userId, [.. courses.Values], ct);
         var now = time.GetUtcNow();
         return TypedResults.Ok(rows.Select(r => new MyEnrollment(
-            r.CourseId, courses.TryGetValue(r.CourseId, out var c) ? c.Title : null, r.StatusAt(now), r.EnrolledAt, r.ExpiresAt, 0)).ToList());
+            r.CourseId, courses.TryGetValue(r.CourseId, out var c) ? c.Title : null, r.StatusAt(now), r.EnrolledAt, r.ExpiresAt,
+            percents.TryGetValue(r.CourseId, out var p) ? p.Percent : 0)).ToList());
     }
 
     public static async Task<IResult> Unenroll(string courseId, HttpContext http, EnrollmentService enrollments, CancellationToken ct) =>

@@ -7,6 +7,8 @@ public static class ProgressExtensions
         builder.Services.AddOptions<ProgressOptions>().BindConfiguration(ProgressOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.AddProgressStore();
         builder.AddProgressBuffer();
+        builder.Services.AddSingleton<ProgressRecorder>();
+        builder.Services.AddScoped<ProgressReader>();
         return builder;
     }
 }

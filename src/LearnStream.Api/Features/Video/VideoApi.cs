@@ -1,6 +1,7 @@
 using LearnStream.Api.Common;
 using LearnStream.Api.Features.Catalog;
 using LearnStream.Api.Features.Enrollment;
+using LearnStream.Api.Features.Progress;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace LearnStream.Api.Features.Video;
@@ -92,7 +93,7 @@ public static class VideoApi
     /// again before <c>expiresAt</c>.
     /// </summary>
     public static async Task<IResult> Playback(string id, HttpContext http, ICourseStore store, CourseAccessService access,
-        VideoLibrary library, IVideoProvider provider, IMemoryCache cache, TimeProvider time, CancellationToken ct)
+        VideoLibrary library, IVideoProvider provider, IMemoryCache cache, ProgressReader progress, TimeProvider time, CancellationToken ct)
     {
         var course = id.Length <= 64 ? await store.FindByLessonAsync(id, ct) : null;
         if (course is null || !CourseAccess.CanView(course, http.User) || course.FindLesson(id) is not { } lesson)
@@ -127,7 +128,7 @@ public static class VideoApi
             cache.Set(key, urls, urls.ExpiresAt - RenewBefore(urls, now));
         }
         return TypedResults.Ok(new PlaybackResponse(provider.Name, urls.StreamUrl, urls.ThumbnailUrl, urls.StoryboardUrl,
-            urls.ExpiresAt, ResumePosition: 0, video.Duration));
+            urls.ExpiresAt, await progress.ResumePositionAsync(http.User, lesson.Id, ct), video.Duration));
     }
 
     /// <summary>Cached URLs are replaced once less than a fifth of their life (and at least a minute) is left.</summary>

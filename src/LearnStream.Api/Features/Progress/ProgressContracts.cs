@@ -1,0 +1,94 @@
+namespace LearnStream.Api.Features.Progress;
+
+// Numbers arrive typed: a string or a fraction where a number or an integer belongs fails JSON binding,
+// which the exception handler answers with a 400 naming the field. Everything else is checked in
+// ProgressRequests.Validate, so one answer lists every wrong field.
+public sealed record BeatRequest(string? SessionId, long? Sequence, double? Position, List<double[]?>? Watched, string? Event);
+
+public sealed record LessonProgressResponse(string LessonId, double Position, double WatchedSeconds, double Percent, bool Completed)
+{
+    public static LessonProgressResponse From(LessonProgress state) =>
+        new(state.LessonId, state.Position, state.WatchedSeconds, state.Percent, state.Completed);
+}
+
+public sealed record LessonProgressItem(string LessonId, double Percent, bool Completed, double Position);
+
+public sealed record CourseProgressResponse(
+    string CourseId, double Percent, int CompletedLessons, int TotalLessons, string? NextLessonId, DateTimeOffset? CompletedAt,
+    IReadOnlyList<LessonProgressItem> Lessons);
+
+public sealed record MyCourseProgress(
+    string CourseId, string CourseTitle, string Slug, double Percent, int CompletedLessons, int TotalLessons, string? NextLessonId,
+    DateTimeOffset? CompletedAt, DateTimeOffset? LastWatchedAt);
+
+/// <summary>A lesson the learner watched; titles are null when the lesson or its course was deleted since.</summary>
+public sealed record HistoryItem(
+    string LessonId, string CourseId, string? LessonTitle, string? CourseTitle, double Position, double Percent, bool Completed,
+    DateTimeOffset LastWatchedAt);
+
+public static class ProgressRequests
+{
+    public const int MaxSessionIdLength = 64;
+    public const int MaxIntervals = 64;
+
+    private static readonly Dictionary<string, BeatEvent> Events = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["heartbeat"] = BeatEvent.Heartbeat,
+        ["play"] = BeatEvent.Play,
+        ["pause"] = BeatEvent.Pause,
+        ["seek"] = BeatEvent.Seek,
+        ["ended"] = BeatEvent.Ended,
+    };
+
+    /// <summary>The beat the request stands for, or the errors per field.</summary>
+    public static (ProgressBeat? Beat, Dictionary<string, string[]>? Errors) Validate(BeatRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.SessionId) || request.SessionId.Length > MaxSessionIdLength)
+        {
+            errors["sessionId"] = [$"sessionId is required, 1 to {MaxSessionIdLength} characters."];
+        }
+        if (request.Sequence is not >= 0)
+        {
+            errors["sequence"] = ["sequence is required, an integer of 0 or more."];
+        }
+        if (request.Position is not { } position || !double.IsFinite(position) || position < 0)
+        {
+            errors["position"] = ["position is required, a number of seconds of 0 or more."];
+        }
+        var watched = ValidateWatched(request.Watched, errors);
+        BeatEvent beatEvent = default;
+        if (request.Event is null || !Events.TryGetValue(request.Event, out beatEvent))
+        {
+            errors["event"] = ["event is required, one of heartbeat, play, pause, seek, ended."];
+        }
+        return errors.Count > 0
+            ? (null, errors)
+            : (new ProgressBeat(request.SessionId!, request.Sequence!.Value, request.Position!.Value, watched, beatEvent), null);
+    }
+
+    private static List<Interval> ValidateWatched(List<double[]?>? watched, Dictionary<string, string[]> errors)
+    {
+        if (watched is null)
+        {
+            errors["watched"] = ["watched is required: a list of [start, end] pairs in seconds (it may be empty)."];
+            return [];
+        }
+        if (watched.Count > MaxIntervals)
+        {
+            errors["watched"] = [$"watched holds at most {MaxIntervals} intervals."];
+            return [];
+        }
+        var intervals = new List<Interval>(watched.Count);
+        foreach (var pair in watched)
+        {
+            if (pair is not [var start, var end] || !double.IsFinite(start) || !double.IsFinite(end) || start < 0 || start > end)
+            {
+                errors["watched"] = ["Each interval is [start, end]: two numbers with 0 <= start <= end."];
+                return [];
+            }
+            intervals.Add(new Interval(start, end));
+        }
+        return intervals;
+    }
+}
