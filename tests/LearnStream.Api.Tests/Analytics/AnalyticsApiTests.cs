@@ -96,6 +96,11 @@ public abstract class AnalyticsApiTests(StoreFixture fixture)
             Assert.Equal(3, daily.Sum(d => d.GetProperty("newViewers").GetInt32()));
             Assert.Equal(5, daily.Sum(d => d.GetProperty("completions").GetInt32()));
             Assert.InRange(daily[^1].GetProperty("activeLearners").GetInt32(), 1, 3);
+
+            // Each lesson's figures, drop-off included, as the lesson route gives them.
+            var lessons = a.GetProperty("lessons").EnumerateArray().ToList();
+            Assert.Equal([course.Video1, course.Video2, course.Text], lessons.Select(l => l.Str("lessonId")));
+            Assert.Equal([100, 100, 100, 50, 50, 50, 50, 50, 50, 50], lessons[1].AnalyticsNumbers("dropOff"));
         }
     }
 

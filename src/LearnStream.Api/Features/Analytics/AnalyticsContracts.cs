@@ -41,10 +41,11 @@ public sealed record DailyActivity(DateOnly Date, int ActiveLearners, int NewVie
 /// <param name="CompletionRate">Completed learners per viewer, in percent; 0 without viewers.</param>
 /// <param name="AverageCompletionPercent">The mean over viewers of the percent of the outline's lessons each completed.</param>
 /// <param name="Daily">The last 30 UTC days, oldest first, today last.</param>
+/// <param name="Lessons">Every lesson's figures (drop-off histograms included), in outline order, as the lesson route gives them one by one.</param>
 public sealed record CourseAnalytics(
     string CourseId, int Enrollments, int Viewers, int ActiveLearners7d, int ActiveLearners30d,
     double TotalWatchSeconds, int CompletedLearners, double CompletionRate, double AverageCompletionPercent,
-    IReadOnlyList<FunnelStep> Funnel, IReadOnlyList<DailyActivity> Daily, DateTimeOffset ComputedAt);
+    IReadOnlyList<FunnelStep> Funnel, IReadOnlyList<DailyActivity> Daily, IReadOnlyList<LessonAnalytics> Lessons, DateTimeOffset ComputedAt);
 
 /// <summary>Everything computed for a course in one pass; what the cache keeps, one entry per course.</summary>
 public sealed record CourseAnalyticsReport(CourseAnalytics Course, IReadOnlyList<LessonAnalytics> Lessons);

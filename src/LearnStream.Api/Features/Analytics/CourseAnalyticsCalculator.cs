@@ -92,6 +92,7 @@ public static class CourseAnalyticsCalculator
             viewers == 0 ? 0 : Math.Round(completionPercentSum / viewers, 1),
             lessonFigures.Select(l => new FunnelStep(l.LessonId, l.Title, l.Viewers, l.Completions, l.CompletionRate)).ToList(),
             daily,
+            lessonFigures,
             input.Now);
         return new CourseAnalyticsReport(summary, lessonFigures);
     }
