@@ -12,9 +12,9 @@ port="${BENCH_PORT:-18080}"
 database=learnstream_bench
 prefix=bench:
 work_template=/tmp/learnstream-bench.XXXXXX
-kept_files="service.log, build.log, wrk outputs"
+kept_files="service.log, service-uncached.log, build.log, wrk outputs"
 email=bench@example.test
-password=bench-Passw0rd-long
+password="bench-Passw0rd-long"
 threads=2
 refresh_connections=16
 
@@ -80,6 +80,16 @@ for i in $(seq 1 "$runs"); do
   grep '^BENCH ' "$work/refresh.$i.txt" >> "$work/refresh.bench"
 done
 
+# The bearer row again with the verified-signature cache off (Jwt:VerifiedTokenCacheSize=0): every
+# request verifies the ES256 signature, as before the cache. A new process, so it is warmed first; the
+# token stays valid (the development signing key is kept in the work directory).
+stop_service
+start_service uncached Jwt__VerifiedTokenCacheSize=0
+log "warming up the restarted service (10s)"
+wrk -d 10s -t"$threads" -c32 -H "Authorization: Bearer $access_token" "$base/health/live" > /dev/null
+measure live_bearer_uncached -t"$threads" -c32 -H "Authorization: Bearer $access_token" -s "$bench/get.lua" "$base/health/live"
+stop_service
+
 # Outside HTTP: the PBKDF2 call itself, and the revocation check, which is far below what
 # whole-request throughput can resolve.
 log "micro-benchmarks (dotnet run -c Release bench/Micro.cs)"
@@ -97,6 +107,7 @@ row_any() { # row_any NAME LABEL WRK: like row, for scenarios whose expected ans
 
 live_rps=$(m live ok_rps)
 bearer_rps=$(m live_bearer ok_rps)
+uncached_rps=$(m live_bearer_uncached ok_rps)
 hash_ms=$(m login_c1 p50_ms)
 login_rps=$(m login ok_rps)
 
@@ -110,6 +121,7 @@ echo '| Scenario | wrk | req/s | p50 ms | p99 ms | req/s per run | non-2xx / soc
 echo '|---|---|---:|---:|---:|---|---|'
 row live "GET /health/live (framework ceiling)" "-t2 -c32"
 row live_bearer "GET /health/live + valid bearer token" "-t2 -c32"
+row live_bearer_uncached "GET /health/live + valid bearer token, signature cache off" "-t2 -c32"
 row me "GET /api/v1/me (authenticated)" "-t2 -c32"
 row login "POST /api/v1/auth/login" "-t2 -c4"
 row login_c1 "POST /api/v1/auth/login, concurrency 1" "-t1 -c1"
@@ -118,13 +130,16 @@ row_any login_unknown "POST login, unknown email (401 expected)" "-t1 -c1"
 row_any login_wrong "POST login, wrong password (401 expected)" "-t1 -c1"
 echo
 gate=$(( $(nproc) / 2 )); [ "$gate" -ge 1 ] || gate=1
-awk -v gate="$gate" -v live="$live_rps" -v bearer="$bearer_rps" -v hash="$hash_ms" -v login="$login_rps" 'BEGIN {
+awk -v gate="$gate" -v live="$live_rps" -v bearer="$bearer_rps" -v uncached="$uncached_rps" -v hash="$hash_ms" -v login="$login_rps" 'BEGIN {
   printf "- Password hash (PBKDF2-SHA512, 210,000 iterations): about %.0f ms, taking the p50 of login at concurrency 1 as the\n", hash
   printf "  proxy (a fair one: a login is one hash plus a user lookup, a session insert and a token signature, small next\n"
   printf "  to the hash; the PBKDF2 call alone is timed below). %d hash(es) at once here (max(1, cores/2)), so logins top out near\n", gate
   printf "  %d x 1000/%.0f = %.1f/s; measured at c=4: %.2f/s.\n", gate, hash, gate * 1000 / hash, login
-  if (live > 0 && bearer > 0)
-    printf "- Bearer authentication (ES256 signature, claims, revocation check): %.0f us more per request than the framework\n  ceiling (1/%.0f - 1/%.0f s, at saturation, the cores shared with wrk). GET /api/v1/me pays it too, plus its query.\n", 1e6 / bearer - 1e6 / live, bearer, live
+  if (live > 0 && bearer > 0 && uncached > 0) {
+    printf "- Bearer authentication (signature, claims, revocation check): %.0f us more per request than the framework ceiling\n", 1e6 / bearer - 1e6 / live
+    printf "  with the signature of the token cached (1/%.0f - 1/%.0f s), %.0f us with the cache off, verifying ES256 every time\n", bearer, live, 1e6 / uncached - 1e6 / live
+    printf "  (1/%.0f - 1/%.0f s); at saturation, the cores shared with wrk. GET /api/v1/me pays it too, plus its query.\n", uncached, live
+  }
 }'
 echo "- Enumeration by timing: p50 of a login with an unknown email $(m login_unknown p50_ms | fmt) ms, with a wrong password" \
   "$(m login_wrong p50_ms | fmt) ms, with the right one $(m login_c1 p50_ms | fmt) ms (all at concurrency 1)."

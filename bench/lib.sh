@@ -168,6 +168,11 @@ measure() {
   done
 }
 
+# CPU seconds (user + system) used so far by the service process and by Redis: differences across a
+# measurement give CPU time per request, which req/s on shared cores cannot separate.
+service_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$service_pid/stat"; }
+redis_cpu() { redis info cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ { s += $2 } END { print s + 0 }'; }
+
 # --- report helpers ------------------------------------------------------------------------------
 field() { # field FILE KEY: that key's value on each BENCH line
   grep -o " $2=[^ ]*" "$1" | cut -d= -f2

@@ -40,7 +40,11 @@ public sealed class AccessTokenIssuer(SigningKeyRing keys, IOptions<JwtOptions> 
     }
 
     /// <summary>What every access token must satisfy: algorithm, issuer, audience, lifetime and type are pinned.</summary>
-    public static TokenValidationParameters ValidationParameters(JwtOptions jwt, SigningKeyRing keys) => new()
+    public static TokenValidationParameters ValidationParameters(JwtOptions jwt, SigningKeyRing keys) =>
+        ValidationParameters(jwt, keys, new VerifiedTokenCache(jwt.VerifiedTokenCacheSize, TimeProvider.System));
+
+    /// <summary>The same, with the signature checked through <paramref name="verified"/> (once per token string).</summary>
+    public static TokenValidationParameters ValidationParameters(JwtOptions jwt, SigningKeyRing keys, VerifiedTokenCache verified) => new()
     {
         ValidIssuer = jwt.Issuer,
         ValidAudience = jwt.Audience,
@@ -52,9 +56,15 @@ public sealed class AccessTokenIssuer(SigningKeyRing keys, IOptions<JwtOptions> 
         ValidateIssuerSigningKey = true,
         RequireExpirationTime = true,
         RequireSignedTokens = true,
-        ClockSkew = JwtOptions.ClockSkew,
+        // Replaces the handler's own signature check, key resolution and algorithm check included, with
+        // the same rules: ES256 only, the key found by kid in the ring only (headers such as jku, x5u or
+        // jwk are never followed), never trying every key. The handler then validates lifetime, issuer,
+        // audience and type as usual. ValidAlgorithms, RequireSignedTokens and the two settings below pin
+        // the same rules for the handler's own path, should the validator ever be taken out.
+        SignatureValidator = (token, _) => verified.ValidateSignature(token, keys),
         IssuerSigningKeyResolver = (_, _, kid, _) => keys.Find(kid) is { } key ? [key] : [],
         TryAllIssuerSigningKeys = false,
+        ClockSkew = JwtOptions.ClockSkew,
         NameClaimType = JwtRegisteredClaimNames.Sub,
         RoleClaimType = "role",
     };

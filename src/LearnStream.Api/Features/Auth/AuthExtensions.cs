@@ -20,6 +20,8 @@ public static class AuthExtensions
 
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<AccessTokenIssuer>();
+        services.AddSingleton(sp => new VerifiedTokenCache(
+            sp.GetRequiredService<IOptions<JwtOptions>>().Value.VerifiedTokenCacheSize, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => PasswordPolicy.FromEmbeddedList());
         services.AddSingleton<PasswordHashingGate>();
         services.AddSingleton<SessionRevocations>();
@@ -37,10 +39,10 @@ public static class AuthExtensions
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<JwtOptions>, SigningKeyRing>((bearer, jwt, keys) =>
+            .Configure<IOptions<JwtOptions>, SigningKeyRing, VerifiedTokenCache>((bearer, jwt, keys, verified) =>
             {
                 bearer.MapInboundClaims = false;
-                bearer.TokenValidationParameters = AccessTokenIssuer.ValidationParameters(jwt.Value, keys);
+                bearer.TokenValidationParameters = AccessTokenIssuer.ValidationParameters(jwt.Value, keys, verified);
                 bearer.Events = new JwtBearerEvents { OnTokenValidated = RejectEndedSessions };
             });
         services.AddAuthorizationBuilder()

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LearnStream.Api.Features.Auth;
+using LearnStream.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LearnStream.Api.Tests;
+
+/// <summary>
+/// The verified-signature cache in the real pipeline: a token the service has already verified (and so
+/// remembers) must still fail every other check.
+/// </summary>
+public abstract class VerifiedTokenCacheTests(StoreFixture fixture)
+{
+    private readonly HttpClient _client = fixture.App.CreateClient();
+    private VerifiedTokenCache Cache => fixture.App.Services.GetRequiredService<VerifiedTokenCache>();
+
+    private async Task<TestUser> UserWithCachedTokenAsync()
+    {
+        var user = await _client.NewUserAsync();
+        Assert.Equal(HttpStatusCode.OK, await _client.GetMeStatusAsync(user.Tokens.AccessToken));
+        Assert.True(Cache.Holds(user.Tokens.AccessToken), "the first request should have cached the token");
+        return user;
+    }
+
+    [Fact]
+    public async Task A_cached_token_keeps_working_on_later_requests()
+    {
+        var user = await UserWithCachedTokenAsync();
+
+        Assert.Equal(HttpStatusCode.OK, await _client.GetMeStatusAsync(user.Tokens.AccessToken));
+        Assert.Equal(HttpStatusCode.OK, await _client.GetMeStatusAsync(user.Tokens.AccessToken));
+    }
+
+    [Fact]
+    public async Task A_cached_token_is_refused_once_its_session_is_logged_out()
+    {
+        var user = await UserWithCachedTokenAsync();
+
+        using var logout = await _client.PostAsJsonAsync("/api/v1/auth/logout", new { refreshToken = user.Tokens.RefreshToken });
+
+        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        Assert.True(Cache.Holds(user.Tokens.AccessToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, await _client.GetMeStatusAsync(user.Tokens.AccessToken));
+    }
+
+    [Fact]
+    public async Task An_edited_payload_is_refused_right_after_the_genuine_token_was_cached()
+    {
+        var user = await UserWithCachedTokenAsync();
+
+        var promoted = TokenForge.WithPayload(user.Tokens.AccessToken, p =>
+        {
+            p["role"] = JsonSerializer.SerializeToElement("admin");
+            return p;
+        });
+
+        using var list = await _client.SendAsync(TestApi.Bearer(HttpMethod.Get, "/api/v1/admin/users", promoted));
+        Assert.Equal(HttpStatusCode.Unauthorized, list.StatusCode);
+        Assert.False(Cache.Holds(promoted));
+    }
+
+    [Fact]
+    public async Task A_signature_changed_by_one_character_is_refused_right_after_the_genuine_token_was_cached()
+    {
+        var user = await UserWithCachedTokenAsync();
+        var token = user.Tokens.AccessToken;
+        var at = token.LastIndexOf('.') + 40;
+        var forged = string.Concat(token.AsSpan(0, at), token[at] == 'A' ? "B" : "A", token.AsSpan(at + 1));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await _client.GetMeStatusAsync(forged));
+        Assert.Equal(HttpStatusCode.OK, await _client.GetMeStatusAsync(token));
+    }
+}
+
+public sealed class VerifiedTokenCacheTests_Sqlite(SqliteFixture fixture) : VerifiedTokenCacheTests(fixture), IClassFixture<SqliteFixture>;
+
+public sealed class VerifiedTokenCacheTests_Postgres(PostgresRedisFixture fixture) : VerifiedTokenCacheTests(fixture), IClassFixture<PostgresRedisFixture>;
