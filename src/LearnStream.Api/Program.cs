@@ -1,4 +1,5 @@
 using LearnStream.Api.Common;
+using LearnStream.Api.Features.Analytics;
 using LearnStream.Api.Data;
 using LearnStream.Api.Features.Auth;
 using LearnStream.Api.Features.Catalog;
@@ -20,6 +21,7 @@ builder.AddEnrollment();
 builder.AddPayments();
 builder.AddVideo();
 builder.AddProgress();
+builder.AddAnalytics();
 
 var app = builder.Build();
 
@@ -32,6 +34,7 @@ app.MapEnrollmentEndpoints();
 app.MapPaymentEndpoints();
 app.MapVideoEndpoints();
 app.MapProgressEndpoints();
+app.MapAnalyticsEndpoints();
 
 return await app.RunLearnStreamAsync();
 

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using LearnStream.Api.Tests.Enrollment;
 using LearnStream.Api.Tests.Infrastructure;
+using LearnStream.Api.Tests.Progress;
 
 namespace LearnStream.Api.Tests;
 
@@ -46,5 +48,25 @@ public sealed class ResilienceTests
         using var logout = await client.SendAsync(TestApi.Bearer(HttpMethod.Post, "/api/v1/auth/logout-all", user.Tokens.AccessToken));
         Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, await client.GetMeStatusAsync(user.Tokens.AccessToken));
+    }
+
+    [Fact]
+    public async Task Without_redis_a_beat_is_503_with_retry_after_and_my_progress_still_reads_from_the_store()
+    {
+        await using var fixture = new PostgresRedisFixture();
+        fixture.Overrides["ConnectionStrings:Redis"] = "127.0.0.1:1,connectTimeout=200,syncTimeout=300,asyncTimeout=300";
+        await fixture.InitializeAsync();
+        var client = fixture.App.CreateClient();
+        var course = await fixture.ProgressCourseAsync(client);
+        var learner = await client.NewUserAsync();
+        await client.EnrollOkAsync(learner.Tokens.AccessToken, course.Id);
+
+        using var beat = await client.SendBeatAsync(learner.Tokens.AccessToken, course.Video, ProgressTestApi.Beat("s", 1, 10, [[0, 10]]));
+        var progress = await client.GetCourseProgressAsync(learner.Tokens.AccessToken, course.Id);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, beat.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), beat.Headers.RetryAfter?.Delta);
+        await beat.ProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(0, progress.LessonEntry(course.Video).Num("percent"));
     }
 }

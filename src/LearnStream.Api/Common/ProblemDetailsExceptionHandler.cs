@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using StackExchange.Redis;
 
 namespace LearnStream.Api.Common;
 
@@ -23,12 +24,19 @@ public sealed class ProblemDetailsExceptionHandler(
             BadHttpRequestException { InnerException: JsonException json } =>
                 (400, "Malformed request body", DescribeJsonError(json)),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+            // Redis holds the progress buffer and shared limits; while it is away those requests cannot be accepted safely.
+            RedisException or RedisTimeoutException => (503, "Service unavailable", "A backing service does not answer; try again shortly."),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested =>
                 (499, "Client closed request", "The client closed the connection."),
             _ => (500, "Unexpected error", "The server could not complete the request."),
         };
 
-        if (status >= 500)
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            logger.LogWarning("Backing service unavailable for {Method} {Path}: {Error}", httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name);
+            httpContext.Response.Headers.RetryAfter = "5";
+        }
+        else if (status >= 500)
         {
             logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
         }

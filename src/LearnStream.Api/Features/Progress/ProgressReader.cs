@@ -4,6 +4,7 @@ using LearnStream.Api.Data;
 using LearnStream.Api.Features.Catalog;
 using LearnStream.Api.Features.Enrollment;
 using Microsoft.EntityFrameworkCore;
+using StackExchange.Redis;
 
 namespace LearnStream.Api.Features.Progress;
 
@@ -12,7 +13,8 @@ namespace LearnStream.Api.Features.Progress;
 /// shows everything the learner was told was accepted, and then asks the progress store once, however
 /// many courses or lessons it covers.
 /// </summary>
-public sealed class ProgressReader(IProgressStore store, IProgressBuffer buffer, ICourseStore courses, LearnStreamDbContext db, TimeProvider time)
+public sealed class ProgressReader(IProgressStore store, IProgressBuffer buffer, ICourseStore courses, LearnStreamDbContext db, TimeProvider time,
+    ILogger<ProgressReader> logger)
 {
     public async Task<CourseProgress> ForCourseAsync(Guid userId, Course course, CancellationToken ct) =>
         (await ForCoursesAsync(userId, [course], ct))[course.Id];
@@ -24,7 +26,7 @@ public sealed class ProgressReader(IProgressStore store, IProgressBuffer buffer,
         {
             return new Dictionary<string, CourseProgress>();
         }
-        await buffer.FlushAsync(store, userId, ct);
+        await FlushBeforeReadAsync(userId, ct);
         var states = await store.ListByUserAsync(userId, [.. outlines.Select(c => c.Id)], ct);
         var byLesson = states.ToDictionary(s => s.LessonId, StringComparer.Ordinal);
         return outlines.ToDictionary(c => c.Id, c => CourseProgress.Of(c, byLesson), StringComparer.Ordinal);
@@ -59,7 +61,7 @@ public sealed class ProgressReader(IProgressStore store, IProgressBuffer buffer,
     /// </summary>
     public async Task<Paged<HistoryItem>> HistoryAsync(Guid userId, int page, int pageSize, CancellationToken ct)
     {
-        await buffer.FlushAsync(store, userId, ct);
+        await FlushBeforeReadAsync(userId, ct);
         var (items, total) = await store.HistoryAsync(userId, (page - 1) * pageSize, pageSize, ct);
         var outlines = items.Count == 0
             ? new Dictionary<string, Course>()
@@ -86,4 +88,20 @@ public sealed class ProgressReader(IProgressStore store, IProgressBuffer buffer,
 
     private static MyCourseProgress ToRow(Course course, CourseProgress p) => new(
         course.Id, course.Title, course.Slug, p.Percent, p.CompletedLessons, p.TotalLessons, p.NextLessonId, p.CompletedAt, p.LastWatchedAt);
+
+    /// <summary>
+    /// Progress is on the availability side: with Redis away, a read answers from the store (missing at
+    /// most the beats of the last flush interval) instead of failing. A failing store fails the read anyway.
+    /// </summary>
+    private async Task FlushBeforeReadAsync(Guid userId, CancellationToken ct)
+    {
+        try
+        {
+            await buffer.FlushAsync(store, userId, ct);
+        }
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        {
+            logger.LogWarning("Reading progress without flushing the buffer first: Redis failed ({Error}).", e.GetType().Name);
+        }
+    }
 }

@@ -15,8 +15,12 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, IOptions<R
 {
     public static readonly TimeSpan IdleExpiry = TimeSpan.FromDays(7);
 
-    /// <summary>Pending states a beat folds into the base by itself, so a pair's list stays short even if no flush runs for a while.</summary>
-    public const int FoldThreshold = 64;
+    /// <summary>
+    /// Pending states a beat folds into the base by itself. Every beat reads and merges the whole list,
+    /// so a short list keeps a beat's cost flat for a pair beating faster than the flush interval (a
+    /// player sends one beat every 10 s, so a real pair rarely gets here).
+    /// </summary>
+    public const int FoldThreshold = 4;
 
     private static readonly long TtlSeconds = (long)IdleExpiry.TotalSeconds;
     private readonly string _prefix = redisOptions.Value.InstanceName + "progress:";
