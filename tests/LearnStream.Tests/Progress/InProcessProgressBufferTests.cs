@@ -7,7 +7,7 @@ namespace LearnStream.Tests.Progress;
 public class InProcessProgressBufferTests
 {
     private readonly FakeTimeProvider _time = new(Beats.Start);
-    private readonly MemoryProgressStore _store = new();
+    private readonly ScriptedProgressStore _store = new();
     private readonly Beats _alice = new(Guid.NewGuid());
     private readonly InProcessProgressBuffer _buffer;
 

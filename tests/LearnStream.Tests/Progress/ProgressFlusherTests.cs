@@ -11,7 +11,7 @@ public sealed class ProgressFlusherTests : IAsyncDisposable
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
     private readonly FakeTimeProvider _time = new(Beats.Start);
-    private readonly MemoryProgressStore _store = new();
+    private readonly ScriptedProgressStore _store = new();
     private readonly Beats _alice = new(Guid.NewGuid());
     private readonly InProcessProgressBuffer _buffer;
     private readonly ServiceProvider _services;

@@ -4,10 +4,12 @@ using LearnStream.Api.Features.Progress;
 namespace LearnStream.Tests.Progress;
 
 /// <summary>
-/// A progress store in memory that merges like the real ones, counts its writes and can be made to fail
-/// or to wait, so the buffer's flush can be observed between reading and writing.
+/// A test double for the buffer's unit tests, not a database: it merges like the real stores, counts
+/// its reads and writes, and can be made to fail or to wait, so a flush can be stopped between reading
+/// and writing. Flushes into the real stores (SQLite, PostgreSQL) are tested in LearnStream.Api.Tests
+/// (RedisProgressBufferTests, ProgressGracefulStopTests and every progress HTTP test).
 /// </summary>
-public sealed class MemoryProgressStore : IProgressStore
+public sealed class ScriptedProgressStore : IProgressStore
 {
     private readonly ConcurrentDictionary<string, LessonProgress> _states = new(StringComparer.Ordinal);
 
