@@ -135,6 +135,8 @@ public abstract class ProgressBeatTests(StoreFixture fixture)
 
         // A tie in time would order the sessions by id, which would put "a-old" first: the test cannot pass by that.
         await _client.SendBeatOkAsync(token, course.Video, Beat("a-old", 40, 80, [[70, 80]]));
+        // Sessions are ordered by the millisecond the server first saw them: the new one must be later.
+        await NextMillisecondAsync();
         var newer = await _client.SendBeatOkAsync(token, course.Video, Beat("b-new", 1, 12, [[0, 12]], "play"));
         var oldAgain = await _client.SendBeatOkAsync(token, course.Video, Beat("a-old", 41, 85, [[80, 85]]));
 

@@ -57,6 +57,7 @@ public abstract class ProgressReadTests(StoreFixture fixture)
 
         var fresh = await _client.GetCourseProgressAsync(token, course.Id);
         await CompleteOkAsync(token, text1);
+        await NextMillisecondAsync();
         await _client.SendBeatOkAsync(token, video1, Beat("s1", 1, 30, [[0, 30]]));
         var started = await _client.GetCourseProgressAsync(token, course.Id);
         await FinishVideoAsync(token, video1);
@@ -101,11 +102,13 @@ public abstract class ProgressReadTests(StoreFixture fixture)
         var left = await fixture.ProgressCourseAsync(_client, videos: 0, texts: 1);
         var token = await EnrolledLearnerAsync(watchedFirst, watchedLast, untouched, left);
         await FinishVideoAsync(token, watchedFirst.Video);
+        await NextMillisecondAsync();
         await CompleteOkAsync(token, left.Text);
         using (var leave = await _client.SendAsync(HttpMethod.Delete, $"{EnrollmentTestApi.MyEnrollments}/{left.Id}", token))
         {
             Assert.Equal(HttpStatusCode.NoContent, leave.StatusCode);
         }
+        await NextMillisecondAsync();
         await CompleteOkAsync(token, watchedLast.TextIds[1]);
 
         var rows = await _client.GetMyProgressAsync(token);
@@ -147,9 +150,13 @@ public abstract class ProgressReadTests(StoreFixture fixture)
         var other = await fixture.ProgressCourseAsync(_client, videos: 1, texts: 0);
         var token = await EnrolledLearnerAsync(course, other);
         await _client.SendBeatOkAsync(token, course.VideoIds[0], Beat("s1", 1, 10, [[0, 10]]));
+        await NextMillisecondAsync();
         await _client.SendBeatOkAsync(token, other.Video, Beat("s2", 1, 20, [[0, 20]]));
+        await NextMillisecondAsync();
         await CompleteOkAsync(token, course.Text);
+        await NextMillisecondAsync();
         await _client.SendBeatOkAsync(token, course.VideoIds[1], Beat("s3", 1, 30, [[0, 30]]));
+        await NextMillisecondAsync();
         // Watching the first lesson again makes it the newest.
         await _client.SendBeatOkAsync(token, course.VideoIds[0], Beat("s1", 2, 15, [[10, 15]]));
 
@@ -180,6 +187,7 @@ public abstract class ProgressReadTests(StoreFixture fixture)
         var course = await fixture.ProgressCourseAsync(_client, videos: 2, texts: 0);
         var token = await EnrolledLearnerAsync(course);
         await _client.SendBeatOkAsync(token, course.VideoIds[0], Beat("s1", 1, 10, [[0, 10]]));
+        await NextMillisecondAsync();
         await _client.SendBeatOkAsync(token, course.VideoIds[1], Beat("s2", 1, 10, [[0, 10]]));
 
         using (var delete = await _client.SendAsync(HttpMethod.Delete, $"/api/v1/lessons/{course.VideoIds[1]}", course.Owner.Tokens.AccessToken))

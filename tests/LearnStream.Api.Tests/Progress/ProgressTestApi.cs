@@ -26,6 +26,12 @@ public static class ProgressTestApi
 
     public const string MyProgress = "/api/v1/me/progress";
 
+    /// <summary>
+    /// The server keeps progress times to the millisecond, so two writes in one millisecond tie (and ties
+    /// fall back to ids). Tests about "newest" or "most recent" wait this long between such writes.
+    /// </summary>
+    public static Task NextMillisecondAsync() => Task.Delay(5, TestContext.Current.CancellationToken);
+
     public static string BeatUrl(string lessonId) => $"/api/v1/lessons/{lessonId}/progress";
 
     public static string CompleteUrl(string lessonId) => $"/api/v1/lessons/{lessonId}/complete";
