@@ -47,6 +47,19 @@ public sealed class LessonProgressTests
     }
 
     [Fact]
+    public void A_single_beat_covering_the_threshold_is_complete_when_given_the_threshold()
+    {
+        var beat = new ProgressBeat("s", 1, 95, [new Interval(0, 95)], BeatEvent.Heartbeat);
+
+        var judged = LessonProgress.FromBeat(Learner, "c", "l", beat, 100, T0, completionThreshold: 0.9);
+        var short_ = LessonProgress.FromBeat(Learner, "c", "l", beat with { Watched = [new Interval(0, 89)] }, 100, T0, completionThreshold: 0.9);
+
+        Assert.Equal(T0, judged.CompletedAt);
+        Assert.False(short_.Completed);
+        Assert.True(judged.SameProgressAs(judged.Merge(judged, 0.9)));
+    }
+
+    [Fact]
     public void Overlapping_and_repeated_intervals_count_once()
     {
         var state = Beat("s", 1, 10, 0, 10)

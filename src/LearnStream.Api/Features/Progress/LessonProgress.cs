@@ -47,19 +47,29 @@ public sealed record LessonProgress
 
     public string Key => KeyOf(UserId, LessonId);
 
-    /// <summary>The state one beat stands for, its intervals and position already validated.</summary>
-    public static LessonProgress FromBeat(Guid userId, string courseId, string lessonId, ProgressBeat beat, double duration, DateTimeOffset at) => new()
+    /// <summary>
+    /// The state one beat stands for, its intervals and position already validated. With a threshold, a
+    /// beat that alone covers it is complete, as a merge would mark it (a first beat has nothing to merge with).
+    /// </summary>
+    public static LessonProgress FromBeat(Guid userId, string courseId, string lessonId, ProgressBeat beat, double duration, DateTimeOffset at,
+        double? completionThreshold = null)
     {
-        UserId = userId,
-        CourseId = courseId,
-        LessonId = lessonId,
-        Watched = WatchedIntervals.From(beat.Watched).ClampTo(duration),
-        // A finished video starts again from the beginning next time.
-        Sessions = [new SessionMark(beat.SessionId, at, beat.Sequence, beat.Event == BeatEvent.Ended ? 0 : Math.Min(beat.Position, duration))],
-        Duration = duration,
-        FirstWatchedAt = at,
-        LastWatchedAt = at,
-    };
+        var state = new LessonProgress
+        {
+            UserId = userId,
+            CourseId = courseId,
+            LessonId = lessonId,
+            Watched = WatchedIntervals.From(beat.Watched).ClampTo(duration),
+            // A finished video starts again from the beginning next time.
+            Sessions = [new SessionMark(beat.SessionId, at, beat.Sequence, beat.Event == BeatEvent.Ended ? 0 : Math.Min(beat.Position, duration))],
+            Duration = duration,
+            FirstWatchedAt = at,
+            LastWatchedAt = at,
+        };
+        return completionThreshold is { } threshold && duration > 0 && state.WatchedSeconds >= threshold * duration
+            ? state with { CompletedAt = at }
+            : state;
+    }
 
     /// <summary>The state of a text lesson marked complete.</summary>
     public static LessonProgress CompletedText(Guid userId, string courseId, string lessonId, DateTimeOffset at) => new()

@@ -59,10 +59,7 @@ public sealed class ProgressRecorder(
             return new ProgressWrite(ProgressOutcome.VideoNotReady);
         }
         var now = Now();
-        var state = LessonProgress.FromBeat(user.UserId(), course!.Id, lesson.Id, beat, duration, now);
-        // Completion is decided by a merge; joining the beat with itself changes nothing else, and a first
-        // beat that already covers the threshold (nothing buffered or stored to merge with) is complete.
-        state = state.Merge(state, options.Value.CompletionThreshold);
+        var state = LessonProgress.FromBeat(user.UserId(), course!.Id, lesson.Id, beat, duration, now, options.Value.CompletionThreshold);
         return await WriteAsync(state, options.Value.MaxBeatsPerMinute, now, ct);
     }
 
