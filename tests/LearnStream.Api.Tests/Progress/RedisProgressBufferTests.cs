@@ -228,6 +228,53 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_answer_holds_every_beat_so_far_across_nodes_flushes_and_folds()
+    {
+        // Each node remembers what it answered and asks Redis only for entries added since; this walks
+        // that through other nodes' beats, flushes (which trim what a node remembers) and folds, and
+        // checks each answer against all beats merged in one place.
+        var random = new Random(6);
+        LessonProgress? everything = null;
+        var flushes = 0;
+        for (var i = 1; i <= RedisProgressBuffer.FoldThreshold * 3; i++)
+        {
+            var start = random.Next(0, 990);
+            var beat = Alice.Beat("l1", i, start, start + random.Next(1, 10), session: $"s{random.Next(3)}", duration: 1000);
+            everything = everything is null ? beat : everything.Merge(beat, 0.9);
+
+            var answer = await Add(random.Next(3) == 0 ? NodeB : NodeA, beat);
+
+            Assert.True(answer.State!.SameProgressAs(everything), $"beat {i}: {answer.State.WatchedSeconds} s answered, {everything.WatchedSeconds} s sent");
+            if (random.Next(8) == 0)
+            {
+                await (random.Next(2) == 0 ? NodeA : NodeB).FlushAsync(Store, null, Ct);
+                flushes++;
+            }
+        }
+
+        Assert.InRange(flushes, 3, 30);
+        await NodeA.FlushAsync(Store, null, Ct);
+        Assert.True((await Stored("l1")).SameProgressAs(everything!));
+    }
+
+    [Fact]
+    public async Task Beats_sent_together_on_one_node_each_count_against_their_own_limit()
+    {
+        // 12 lessons x 8 beats at once: the node sends them in batches, and in each lesson exactly 5 pass.
+        var beats = Enumerable.Range(0, 12).SelectMany(l => Enumerable.Range(1, 8).Select(i => Alice.Beat($"l{l}", i, i * 10, i * 10 + 10))).ToList();
+
+        var answers = await Task.WhenAll(beats.Select(b => Add(NodeA, b, max: 5)));
+
+        for (var l = 0; l < 12; l++)
+        {
+            var accepted = beats.Zip(answers).Where(x => x.First.LessonId == $"l{l}" && !x.Second.RateLimited).Select(x => x.First).ToList();
+            Assert.Equal(5, accepted.Count);
+            Assert.Equal(50, (await NodeB.PeekAsync(Alice.UserId, $"l{l}", Ct))!.WatchedSeconds);
+            Assert.All(answers.Where(a => a.RateLimited), a => Assert.Null(a.State));
+        }
+    }
+
+    [Fact]
     public async Task Keys_of_a_pair_expire_when_it_stays_idle()
     {
         await Add(NodeA, Alice.Beat("l1", 1, 0, 10));

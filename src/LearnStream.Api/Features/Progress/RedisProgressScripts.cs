@@ -2,70 +2,122 @@ namespace LearnStream.Api.Features.Progress;
 
 /// <summary>
 /// The Lua side of <see cref="RedisProgressBuffer"/>. Redis cannot merge states, so a beat only appends
-/// to the pair's pending list; whoever reads (a beat's answer, a flush) merges in C#. A compaction
-/// folds what was read into the base and trims exactly those entries, and only while the version is the
-/// one that was read, so two nodes never trim a beat that neither has merged.
-/// StackExchange.Redis sends each script once and then only its hash.
+/// to the pair's pending list; whoever reads (a beat's answer, a flush) merges in C#.
+/// <para>
+/// Per pair, a hash holds <c>b</c> (the base: the stored state the first beat loaded, with pending
+/// entries folded in since), <c>e</c> (the epoch: a token set with the first base, so a node can tell
+/// that the base it knows is still the one in Redis) and <c>n</c> (entries ever appended). The pending
+/// list holds the last entries; the ones before them, <c>n</c> minus the list's length ("folded"), are in
+/// the base. A node that has merged the first <c>k</c> entries of an epoch asks only for the ones after
+/// them, so a beat usually reads nothing back but its own count.
+/// </para>
+/// <para>
+/// A compaction folds what was read into the base and trims exactly those entries, and only while the
+/// epoch and the folded count are the ones that were read, so two nodes never trim an entry that
+/// neither has merged. StackExchange.Redis sends each script once and then only its hash.
+/// </para>
 /// </summary>
 internal static class RedisProgressScripts
 {
+    /// <summary>Keys of one beat in <see cref="Add"/>: hash, pending list, learner's dirty set, rate counter.</summary>
+    public const int KeysPerBeat = 4;
+
+    /// <summary>Arguments of one beat in <see cref="Add"/>: entry, member, limit (0: none), known epoch, entries known.</summary>
+    public const int ArgsPerBeat = 5;
+
     /// <summary>
-    /// KEYS: hash, pending list, dirty set, user's dirty set, rate counter. ARGV: state, member, limit
-    /// (0: none), ttl seconds. Returns 0 when over the limit, else { base or '', version, pending }.
+    /// Several beats in one call (the buffer batches the beats in flight on a node). KEYS: the dirty
+    /// set, then <see cref="KeysPerBeat"/> per beat; ARGV: ttl seconds, the number of beats, then
+    /// <see cref="ArgsPerBeat"/> per beat. Returns one result per beat: 0 when over its limit; else
+    /// { 1, epoch, n, length, entries after the known ones } when the caller's epoch and count still
+    /// hold, or { 2, epoch or '', n, length, base or '', every earlier pending entry }. The beat's own
+    /// entry, always the last, is never sent back.
     /// </summary>
     public const string Add = """
-        local limit = tonumber(ARGV[3])
-        if limit > 0 then
-          local n = redis.call('INCR', KEYS[5])
-          if n == 1 then redis.call('EXPIRE', KEYS[5], 120) end
-          if n > limit then return 0 end
+        local ttl = ARGV[1]
+        local out = {}
+        for i = 0, tonumber(ARGV[2]) - 1 do
+          local k = 1 + i * 4
+          local a = 2 + i * 5
+          local limit = tonumber(ARGV[a + 3])
+          local refused = false
+          if limit > 0 then
+            local count = redis.call('INCR', KEYS[k + 4])
+            if count == 1 then redis.call('EXPIRE', KEYS[k + 4], 120) end
+            refused = count > limit
+          end
+          if refused then
+            out[i + 1] = 0
+          else
+            local hash, list = KEYS[k + 1], KEYS[k + 2]
+            local len = redis.call('RPUSH', list, ARGV[a + 1])
+            local n = redis.call('HINCRBY', hash, 'n', 1)
+            if len == 1 then
+              -- A list is only emptied with its pair still marked (a fold), or by the flush that clears the
+              -- mark: an entry pushed onto a non-empty list finds its pair marked and its keys' time renewed.
+              redis.call('SADD', KEYS[1], ARGV[a + 2])
+              redis.call('SADD', KEYS[k + 3], ARGV[a + 2])
+              redis.call('EXPIRE', hash, ttl)
+              redis.call('EXPIRE', list, ttl)
+              redis.call('EXPIRE', KEYS[k + 3], ttl)
+            end
+            local epoch = redis.call('HGET', hash, 'e')
+            local known = tonumber(ARGV[a + 5])
+            local folded = n - len
+            if epoch and epoch == ARGV[a + 4] and known >= folded and known < n then
+              local unseen = {}
+              if known < n - 1 then unseen = redis.call('LRANGE', list, known - folded, len - 2) end
+              out[i + 1] = { 1, epoch, n, len, unseen }
+            else
+              out[i + 1] = { 2, epoch or '', n, len, redis.call('HGET', hash, 'b') or '', redis.call('LRANGE', list, 0, len - 2) }
+            end
+          end
         end
-        redis.call('RPUSH', KEYS[2], ARGV[1])
-        redis.call('SADD', KEYS[3], ARGV[2])
-        redis.call('SADD', KEYS[4], ARGV[2])
-        redis.call('EXPIRE', KEYS[1], ARGV[4])
-        redis.call('EXPIRE', KEYS[2], ARGV[4])
-        redis.call('EXPIRE', KEYS[4], ARGV[4])
-        local h = redis.call('HMGET', KEYS[1], 'b', 'v')
-        return { h[1] or '', h[2] or '0', redis.call('LRANGE', KEYS[2], 0, -1) }
+        return out
         """;
 
-    /// <summary>KEYS: hash, pending list. Returns { base or '', version, pending }.</summary>
+    /// <summary>KEYS: hash, pending list. Returns { epoch or '', n, length, base or '', pending }.</summary>
     public const string Read = """
-        local h = redis.call('HMGET', KEYS[1], 'b', 'v')
-        return { h[1] or '', h[2] or '0', redis.call('LRANGE', KEYS[2], 0, -1) }
+        local h = redis.call('HMGET', KEYS[1], 'e', 'n', 'b')
+        local pending = redis.call('LRANGE', KEYS[2], 0, -1)
+        return { h[1] or '', tonumber(h[2] or '0'), #pending, h[3] or '', pending }
         """;
 
     /// <summary>
-    /// KEYS: hash. ARGV: base, expected version, ttl seconds. Sets the base only when none is set and
-    /// no compaction ran since the beat read the entry (the stored state it loaded may predate a flush).
+    /// KEYS: hash, pending list. ARGV: base, new epoch, folded count when read, ttl seconds. Sets the
+    /// first base (the stored state merged with what was pending) only when there is still none and
+    /// nothing was trimmed since the beat read the entry: a flush in between may have moved entries to
+    /// the store after the beat loaded it. Returns 1 when set.
     /// </summary>
     public const string SetBase = """
-        local h = redis.call('HMGET', KEYS[1], 'b', 'v')
-        if h[1] or (h[2] or '0') ~= ARGV[2] then return 0 end
-        redis.call('HSET', KEYS[1], 'b', ARGV[1])
-        redis.call('HINCRBY', KEYS[1], 'v', 1)
-        redis.call('EXPIRE', KEYS[1], ARGV[3])
+        if redis.call('HEXISTS', KEYS[1], 'b') == 1 then return 0 end
+        local folded = tonumber(redis.call('HGET', KEYS[1], 'n') or '0') - redis.call('LLEN', KEYS[2])
+        if folded ~= tonumber(ARGV[3]) then return 0 end
+        redis.call('HSET', KEYS[1], 'b', ARGV[1], 'e', ARGV[2])
+        redis.call('EXPIRE', KEYS[1], ARGV[4])
         return 1
         """;
 
     /// <summary>
-    /// KEYS: hash, pending list, dirty set, user's dirty set. ARGV: expected version, merged state (''
-    /// leaves the base unset), entries read, '1' to clear the dirty mark when nothing is left, member,
-    /// ttl seconds. Returns 1 when it compacted, 0 when the entry moved on meanwhile.
+    /// KEYS: hash, pending list, dirty set, learner's dirty set. ARGV: epoch when read ('' for none),
+    /// folded count when read, merged state ('' when there is no base to fold into), entries to trim, '1'
+    /// to clear the dirty mark when nothing is left, member, ttl seconds. Returns 1 when it compacted, 0
+    /// when the entry moved on meanwhile.
     /// </summary>
     public const string Compact = """
-        if (redis.call('HGET', KEYS[1], 'v') or '0') ~= ARGV[1] then return 0 end
-        local n = tonumber(ARGV[3])
-        if ARGV[2] ~= '' or n > 0 then
-          if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'b', ARGV[2]) end
-          redis.call('HINCRBY', KEYS[1], 'v', 1)
-          redis.call('EXPIRE', KEYS[1], ARGV[6])
-          redis.call('LTRIM', KEYS[2], n, -1)
+        local h = redis.call('HMGET', KEYS[1], 'e', 'n')
+        local len = redis.call('LLEN', KEYS[2])
+        if (h[1] or '') ~= ARGV[1] or tonumber(h[2] or '0') - len ~= tonumber(ARGV[2]) then return 0 end
+        local trim = tonumber(ARGV[4])
+        if trim > 0 then
+          if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'b', ARGV[3]) end
+          redis.call('LTRIM', KEYS[2], trim, -1)
+          redis.call('EXPIRE', KEYS[1], ARGV[7])
+          len = len - trim
         end
-        if ARGV[4] == '1' and redis.call('LLEN', KEYS[2]) == 0 then
-          redis.call('SREM', KEYS[3], ARGV[5])
-          redis.call('SREM', KEYS[4], ARGV[5])
+        if ARGV[5] == '1' and len == 0 then
+          redis.call('SREM', KEYS[3], ARGV[6])
+          redis.call('SREM', KEYS[4], ARGV[6])
         end
         return 1
         """;
