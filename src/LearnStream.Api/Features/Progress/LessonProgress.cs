@@ -128,15 +128,43 @@ public sealed record LessonProgress
         {
             return [.. a];
         }
-        var byId = new Dictionary<string, SessionMark>(StringComparer.Ordinal);
-        foreach (var mark in a.Concat(b))
+        // At most 2 x MaxSessions marks: a linear search by id beats a dictionary here.
+        var merged = new List<SessionMark>(a.Count + b.Count);
+        Add(merged, a);
+        Add(merged, b);
+        merged.Sort(NewestFirst);
+        if (merged.Count > MaxSessions)
         {
-            byId[mark.Id] = byId.TryGetValue(mark.Id, out var seen) ? Join(seen, mark) : mark;
+            merged.RemoveRange(MaxSessions, merged.Count - MaxSessions);
         }
-        return [.. byId.Values
-            .OrderByDescending(s => s.StartedAt)
-            .ThenBy(s => s.Id, StringComparer.Ordinal)
-            .Take(MaxSessions)];
+        return [.. merged];
+
+        static void Add(List<SessionMark> merged, IReadOnlyList<SessionMark> marks)
+        {
+            foreach (var mark in marks)
+            {
+                var at = merged.Count - 1;
+                while (at >= 0 && merged[at].Id != mark.Id)
+                {
+                    at--;
+                }
+                if (at < 0)
+                {
+                    merged.Add(mark);
+                }
+                else
+                {
+                    merged[at] = Join(merged[at], mark);
+                }
+            }
+        }
+    }
+
+    /// <summary>By first seen, newest first, then by id: a total order, so the kept sessions do not depend on the order of merging.</summary>
+    private static int NewestFirst(SessionMark x, SessionMark y)
+    {
+        var byStart = y.StartedAt.CompareTo(x.StartedAt);
+        return byStart != 0 ? byStart : string.CompareOrdinal(x.Id, y.Id);
     }
 
     private static SessionMark Join(SessionMark x, SessionMark y)

@@ -42,12 +42,21 @@ public sealed class WatchedIntervals : IEquatable<WatchedIntervals>
     /// <summary>Normalizes any intervals: rounds the ends, drops empty ones, sorts and joins overlapping or touching ones.</summary>
     public static WatchedIntervals From(IEnumerable<Interval> intervals)
     {
-        var rounded = intervals
-            .Select(i => new Interval(Math.Round(i.Start, MidpointRounding.AwayFromZero), Math.Round(i.End, MidpointRounding.AwayFromZero)))
-            .Where(i => i.End > i.Start)
-            .OrderBy(i => i.Start)
-            .ToList();
-        return rounded.Count == 0 ? Empty : new WatchedIntervals(Join(rounded));
+        var rounded = new List<Interval>(intervals.TryGetNonEnumeratedCount(out var count) ? count : 4);
+        foreach (var i in intervals)
+        {
+            var item = new Interval(Math.Round(i.Start, MidpointRounding.AwayFromZero), Math.Round(i.End, MidpointRounding.AwayFromZero));
+            if (item.End > item.Start)
+            {
+                rounded.Add(item);
+            }
+        }
+        if (rounded.Count == 0)
+        {
+            return Empty;
+        }
+        rounded.Sort(ByStart);
+        return new WatchedIntervals(Join(rounded));
     }
 
     /// <summary>From the flat stored form <c>[s0, e0, s1, e1, ...]</c>.</summary>
@@ -82,11 +91,22 @@ public sealed class WatchedIntervals : IEquatable<WatchedIntervals>
         {
             return other;
         }
-        var all = new List<Interval>(_items.Length + other._items.Length);
-        all.AddRange(_items);
-        all.AddRange(other._items);
-        all.Sort((a, b) => a.Start.CompareTo(b.Start));
-        return new WatchedIntervals(Join(all));
+        // Both sides are sorted and disjoint: one pass, taking the next interval from either side by start.
+        var joined = new List<Interval>(_items.Length + other._items.Length);
+        int a = 0, b = 0;
+        while (a < _items.Length || b < other._items.Length)
+        {
+            var next = b == other._items.Length || (a < _items.Length && _items[a].Start <= other._items[b].Start) ? _items[a++] : other._items[b++];
+            if (joined.Count > 0 && next.Start <= joined[^1].End)
+            {
+                joined[^1] = joined[^1] with { End = Math.Max(joined[^1].End, next.End) };
+            }
+            else
+            {
+                joined.Add(next);
+            }
+        }
+        return new WatchedIntervals([.. joined]);
     }
 
     /// <summary>The part inside [0, duration].</summary>
@@ -130,6 +150,8 @@ public sealed class WatchedIntervals : IEquatable<WatchedIntervals>
     }
 
     public override string ToString() => string.Join(", ", _items.Select(i => $"[{i.Start}, {i.End})"));
+
+    private static int ByStart(Interval x, Interval y) => x.Start.CompareTo(y.Start);
 
     // Input sorted by start, every interval non-empty.
     private static Interval[] Join(List<Interval> sorted)
