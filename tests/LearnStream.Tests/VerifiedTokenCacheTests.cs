@@ -43,6 +43,10 @@ public class VerifiedTokenCacheTests
         Assert.Equal(1, _verifications.Count);
         Assert.True(_cache.Holds(token));
         Assert.Equal("student", second.ClaimsIdentity.FindFirst("role")?.Value);
+        // Parsed once and shared; each request still gets an identity of its own.
+        Assert.Same(first.SecurityToken, second.SecurityToken);
+        Assert.NotSame(first.ClaimsIdentity, second.ClaimsIdentity);
+        Assert.NotSame(first.ClaimsIdentity.FindFirst("role"), second.ClaimsIdentity.FindFirst("role"));
     }
 
     [Fact]

@@ -45,7 +45,8 @@ public sealed class VerifiedTokenCache(int capacity, TimeProvider time)
     /// </summary>
     public JsonWebToken ValidateSignature(string token, SigningKeyRing keys)
     {
-        var jwt = new JsonWebToken(token);
+        // A remembered token comes back parsed: it is the same string, and parsing costs about as much as the rest of this check.
+        var jwt = _entries.TryGetValue(token, out var seen) ? seen.Token : new JsonWebToken(token);
         if (jwt.IsEncrypted || !string.Equals(jwt.Alg, Algorithm, StringComparison.Ordinal))
         {
             throw new SecurityTokenInvalidAlgorithmException($"Access tokens are signed with {Algorithm}.") { InvalidAlgorithm = jwt.Alg };
@@ -55,22 +56,20 @@ public sealed class VerifiedTokenCache(int capacity, TimeProvider time)
         {
             throw new SecurityTokenSignatureKeyNotFoundException("The token's kid names no current signing key.");
         }
-        if (!IsRemembered(token, key))
+        if (seen is not null && ReferenceEquals(seen.Key, key) && seen.ExpiresAt > time.GetUtcNow())
         {
-            if (!Verify(token, key))
-            {
-                throw new SecurityTokenInvalidSignatureException("The token's signature does not verify.");
-            }
-            Remember(token, key, jwt.ValidTo);
+            return seen.Token;
         }
-        jwt.SigningKey = key;
-        return jwt;
+        if (!Verify(token, key))
+        {
+            throw new SecurityTokenInvalidSignatureException("The token's signature does not verify.");
+        }
+        // A remembered token whose key left the ring stays untouched: requests holding it fail on their own.
+        var verified = seen is null ? jwt : new JsonWebToken(token);
+        verified.SigningKey = key;
+        Remember(verified, key);
+        return verified;
     }
-
-    private bool IsRemembered(string token, ECDsaSecurityKey key) =>
-        _entries.TryGetValue(token, out var entry)
-        && ReferenceEquals(entry.Key, key)
-        && entry.ExpiresAt > time.GetUtcNow();
 
     private static bool Verify(string token, ECDsaSecurityKey key)
     {
@@ -97,9 +96,10 @@ public sealed class VerifiedTokenCache(int capacity, TimeProvider time)
         }
     }
 
-    private void Remember(string token, ECDsaSecurityKey key, DateTime expiresUtc)
+    private void Remember(JsonWebToken jwt, ECDsaSecurityKey key)
     {
-        var expiresAt = new DateTimeOffset(expiresUtc, TimeSpan.Zero);
+        var token = jwt.EncodedToken;
+        var expiresAt = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
         if (capacity <= 0 || expiresAt <= time.GetUtcNow())
         {
             return;
@@ -111,7 +111,7 @@ public sealed class VerifiedTokenCache(int capacity, TimeProvider time)
             Interlocked.Decrement(ref _count);
             return;
         }
-        if (!_entries.TryAdd(token, new Entry(key, expiresAt)))
+        if (!_entries.TryAdd(token, new Entry(jwt, key, expiresAt)))
         {
             Interlocked.Decrement(ref _count);
         }
@@ -143,5 +143,9 @@ public sealed class VerifiedTokenCache(int capacity, TimeProvider time)
         }
     }
 
-    private sealed record Entry(ECDsaSecurityKey Key, DateTimeOffset ExpiresAt);
+    /// <summary>
+    /// A verified token, kept parsed. The handler only reads it (claims, lifetime, issuer, audience, type)
+    /// and its signing key never changes, so requests carrying the same token can share it.
+    /// </summary>
+    private sealed record Entry(JsonWebToken Token, ECDsaSecurityKey Key, DateTimeOffset ExpiresAt);
 }
