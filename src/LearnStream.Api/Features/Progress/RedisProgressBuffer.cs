@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using LearnStream.Api.Common;
 using Microsoft.Extensions.Caching.Memory;
@@ -46,7 +47,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly string _prefix;
     private readonly RedisKey _dirtyKey;
-    private readonly MemoryCache _seen = new(new MemoryCacheOptions { SizeLimit = RememberedPairs });
+    private readonly MemoryCache _pairs = new(new MemoryCacheOptions { SizeLimit = RememberedPairs });
     private readonly Channel<QueuedBeat> _queue = Channel.CreateUnbounded<QueuedBeat>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _sender;
 
@@ -63,9 +64,9 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     public async Task<BufferedWrite> AddAsync(LessonProgress state, int? maxPerMinute, Func<CancellationToken, Task<LessonProgress?>> loadStored, CancellationToken cancellationToken)
     {
         var member = state.Key;
-        var known = _seen.TryGetValue(member, out PairView? view) ? view : null;
-        var minute = _time.GetUtcNow().ToUnixTimeSeconds() / 60;
-        var queued = new QueuedBeat(member, state.UserId, BufferedProgressJson.Serialize(state), maxPerMinute ?? 0, known, minute);
+        var pair = PairOf(member, state.UserId);
+        var known = pair.View;
+        var queued = new QueuedBeat(pair, BufferedProgressJson.Serialize(state), maxPerMinute ?? 0, known, pair.RateKey(_time.GetUtcNow()));
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(queued), this);
         // Not cancellable: once queued, the beat may be in Redis whether or not its caller still listens.
         var result = await queued.Task;
@@ -109,7 +110,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             // Folds every entry up to this beat's; a compaction or another fold in between makes it a no-op.
             await CompactAsync(_redis.GetDatabase(), member, state.UserId, epoch, count - length, merged, length, clean: false);
         }
-        Remember(member, new PairView(epoch, count, merged));
+        pair.Remember(new PairView(epoch, count, merged));
         return new BufferedWrite(merged, RateLimited: false);
     }
 
@@ -160,7 +161,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _sender;
-        _seen.Dispose();
+        _pairs.Dispose();
     }
 
     /// <summary>
@@ -186,13 +187,13 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             {
                 var beat = batch[i];
                 var k = 1 + i * RedisProgressScripts.KeysPerBeat;
-                keys[k] = HashKey(beat.Member);
-                keys[k + 1] = PendingKey(beat.Member);
-                keys[k + 2] = UserDirtyKey(beat.UserId);
-                keys[k + 3] = $"{_prefix}rate:{beat.Member}:{beat.Minute}";
+                keys[k] = beat.Pair.HashKey;
+                keys[k + 1] = beat.Pair.PendingKey;
+                keys[k + 2] = beat.Pair.UserDirtyKey;
+                keys[k + 3] = beat.RateKey;
                 var a = 2 + i * RedisProgressScripts.ArgsPerBeat;
                 args[a] = beat.Entry;
-                args[a + 1] = beat.Member;
+                args[a + 1] = beat.Pair.Member;
                 args[a + 2] = beat.Limit;
                 args[a + 3] = beat.Known?.Epoch ?? "";
                 args[a + 4] = beat.Known?.Count ?? 0;
@@ -216,14 +217,15 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         }
     }
 
-    private void Remember(string member, PairView view)
+    /// <summary>This node's slot for a pair: its Redis keys, built once, and what the node last knew of it.</summary>
+    private Pair PairOf(string member, Guid userId)
     {
-        // Two answers for one pair may land out of order; the one holding more entries of the epoch wins
-        // (either is exact for its count, so a lost race only costs a longer read next time).
-        if (view.Epoch.Length > 0 && (!_seen.TryGetValue(member, out PairView? current) || current!.Epoch != view.Epoch || current.Count < view.Count))
+        if (!_pairs.TryGetValue(member, out Pair? pair))
         {
-            _seen.Set(member, view, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = RememberFor });
+            pair = new Pair(member, HashKey(member), PendingKey(member), UserDirtyKey(userId), _prefix + "rate:" + member + ":");
+            _pairs.Set(member, pair, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = RememberFor });
         }
+        return pair!;
     }
 
     private async Task<bool> SetBaseAsync(string member, LessonProgress merged, string epoch, long folded)
@@ -303,16 +305,62 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     /// <summary>What this node last knew of a pair: its state holding the first <see cref="Count"/> entries of <see cref="Epoch"/>.</summary>
     private sealed record PairView(string Epoch, long Count, LessonProgress State);
 
+    /// <summary>
+    /// A pair as this node knows it: its keys and the state it last answered with. Two answers for one
+    /// pair may land out of order; the one holding more entries of the epoch wins (either is exact for
+    /// its count, so a lost race only costs a longer read next time).
+    /// </summary>
+    private sealed class Pair(string member, RedisKey hashKey, RedisKey pendingKey, RedisKey userDirtyKey, string ratePrefix)
+    {
+        private PairView? _view;
+        private RateCounter? _rate;
+
+        public string Member { get; } = member;
+        public RedisKey HashKey { get; } = hashKey;
+        public RedisKey PendingKey { get; } = pendingKey;
+        public RedisKey UserDirtyKey { get; } = userDirtyKey;
+
+        public PairView? View => Volatile.Read(ref _view);
+
+        /// <summary>The counter of the minute <paramref name="now"/> falls in (the limit counts per minute).</summary>
+        public RedisKey RateKey(DateTimeOffset now)
+        {
+            var minute = now.ToUnixTimeSeconds() / 60;
+            var rate = Volatile.Read(ref _rate);
+            if (rate is null || rate.Minute != minute)
+            {
+                rate = new RateCounter(minute, ratePrefix + minute.ToString(CultureInfo.InvariantCulture));
+                Volatile.Write(ref _rate, rate);
+            }
+            return rate.Key;
+        }
+
+        private sealed record RateCounter(long Minute, RedisKey Key);
+
+        public void Remember(PairView view)
+        {
+            if (view.Epoch.Length == 0)
+            {
+                return;
+            }
+            var current = View;
+            while ((current is null || current.Epoch != view.Epoch || current.Count < view.Count)
+                && Interlocked.CompareExchange(ref _view, view, current) is var seen && !ReferenceEquals(seen, current))
+            {
+                current = seen;
+            }
+        }
+    }
+
     /// <summary>A beat waiting for its batch; completes with its part of the script's answer.</summary>
-    private sealed class QueuedBeat(string member, Guid userId, string entry, int limit, PairView? known, long minute)
+    private sealed class QueuedBeat(Pair pair, string entry, int limit, PairView? known, RedisKey rateKey)
         : TaskCompletionSource<RedisResult>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
-        public string Member { get; } = member;
-        public Guid UserId { get; } = userId;
+        public Pair Pair { get; } = pair;
         public string Entry { get; } = entry;
         public int Limit { get; } = limit;
         public PairView? Known { get; } = known;
-        public long Minute { get; } = minute;
+        public RedisKey RateKey { get; } = rateKey;
     }
 
     /// <summary>A pair as read: base (if set), epoch, entries already folded into the base, pending entries.</summary>
