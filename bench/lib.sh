@@ -171,6 +171,13 @@ measure() {
 # CPU seconds (user + system) used so far by the service process and by Redis: differences across a
 # measurement give CPU time per request, which req/s on shared cores cannot separate.
 service_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$service_pid/stat"; }
+# CPU seconds of this script's finished children: across a measurement, wrk's (the load generator
+# shares the cores, so a costlier request script would count against the service).
+# (`times` must run in this shell, not in a $(...) subshell, hence the variable.)
+children_cpu_into() { # children_cpu_into VAR
+  times > "$work/times.txt"
+  printf -v "$1" '%s' "$(tail -1 "$work/times.txt" | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] } print s }')"
+}
 redis_cpu() { redis info cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ { s += $2 } END { print s + 0 }'; }
 
 # --- report helpers ------------------------------------------------------------------------------

@@ -118,13 +118,16 @@ wrk -d "$service_warmup" -t"$threads" -c"$connections" -s "$bench/progress.lua" 
   "$work/tokens.txt" "$work/lessons.txt" "$threads" warm > /dev/null
 
 # 1. The framework ceiling: no authentication header, no database.
-live_cpu=("$(service_cpu)" "$(redis_cpu)")
+children_cpu_into wrk_before
+live_cpu=("$(service_cpu)" "$(redis_cpu)" "$wrk_before")
 measure live -t"$threads" -c"$connections" -s "$bench/get.lua" "$base/health/live"
-live_cpu+=("$(service_cpu)" "$(redis_cpu)")
+children_cpu_into wrk_after
+live_cpu+=("$(service_cpu)" "$(redis_cpu)" "$wrk_after")
 
 # 2. Beats: each run with session ids of its own (the last argument), so no run replays another's.
 log "beats: warm-up $warmup, then $runs x $duration"
-beats_cpu=("$(service_cpu)" "$(redis_cpu)")
+children_cpu_into wrk_before
+beats_cpu=("$(service_cpu)" "$(redis_cpu)" "$wrk_before")
 wrk -d "$warmup" -t"$threads" -c"$connections" -s "$bench/progress.lua" "$base" -- \
   "$work/tokens.txt" "$work/lessons.txt" "$threads" warmup > "$work/beats.warmup.txt"
 : > "$work/beats.bench"
@@ -133,7 +136,8 @@ for i in $(seq 1 "$runs"); do
     "$work/tokens.txt" "$work/lessons.txt" "$threads" "run$i" > "$work/beats.$i.txt"
   grep '^BENCH ' "$work/beats.$i.txt" >> "$work/beats.bench"
 done
-beats_cpu+=("$(service_cpu)" "$(redis_cpu)")
+children_cpu_into wrk_after
+beats_cpu+=("$(service_cpu)" "$(redis_cpu)" "$wrk_after")
 
 # After the runs: what a learner sees (the write-behind buffer answers reads too, so no wait is needed).
 course_progress="$(api GET "/api/v1/courses/$course_id/progress" "$first_token" || echo "(GET /api/v1/courses/{id}/progress failed)")"
@@ -230,9 +234,11 @@ echo
 live_requests=$(requests_of live)
 beats_requests=$(requests_of beats)
 echo "- CPU time per request, over the warm-up and measured runs (2 cores give 2 CPU-seconds a second):" \
-  "GET /health/live $(cpu_us "${live_cpu[0]}" "${live_cpu[2]}" "$live_requests") us in the service;" \
-  "a beat $(cpu_us "${beats_cpu[0]}" "${beats_cpu[2]}" "$beats_requests") us in the service and" \
-  "$(cpu_us "${beats_cpu[1]}" "${beats_cpu[3]}" "$beats_requests") us in Redis (wrk and PostgreSQL not counted)."
+  "GET /health/live $(cpu_us "${live_cpu[0]}" "${live_cpu[3]}" "$live_requests") us in the service" \
+  "and $(cpu_us "${live_cpu[2]}" "${live_cpu[5]}" "$live_requests") us in wrk;" \
+  "a beat $(cpu_us "${beats_cpu[0]}" "${beats_cpu[3]}" "$beats_requests") us in the service," \
+  "$(cpu_us "${beats_cpu[1]}" "${beats_cpu[4]}" "$beats_requests") us in Redis and" \
+  "$(cpu_us "${beats_cpu[2]}" "${beats_cpu[5]}" "$beats_requests") us in wrk (PostgreSQL not counted)."
 echo "- pgbench latency average (median of runs): $(field "$work/upsert.bench" avg_ms | median) ms."
 echo "- Course progress of the first learner after the runs: $(echo "$course_progress" | cut -c1-300)"
 echo
