@@ -4,7 +4,7 @@ namespace LearnStream.Tests.Progress;
 
 public sealed class BeatRequestValidationTests
 {
-    private static BeatRequest Valid() => new("session-1", 3, 12.5, [[0, 10], [20, 25.5]], "heartbeat");
+    private static BeatRequest Valid() => new() { SessionId = "session-1", Sequence = 3, Position = 12.5, Watched = [[0, 10], [20, 25.5]], Event = "heartbeat" };
 
     [Fact]
     public void A_valid_request_becomes_the_beat_it_describes()
@@ -64,7 +64,7 @@ public sealed class BeatRequestValidationTests
     [Fact]
     public void Every_wrong_field_is_reported_at_once()
     {
-        var (_, errors) = ProgressRequests.Validate(new BeatRequest(null, -1, -1, null, "x"));
+        var (_, errors) = ProgressRequests.Validate(new BeatRequest { Sequence = -1, Position = -1, Event = "x" });
 
         Assert.Equal(["event", "position", "sequence", "sessionId", "watched"], errors!.Keys.Order());
     }
