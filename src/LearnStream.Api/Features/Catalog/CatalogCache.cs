@@ -23,6 +23,7 @@ public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> op
 {
     private const string Tag = "catalog";
     private static readonly string[] Tags = [Tag];
+    private FusionCacheEntryOptions? _entry;
 
     public async Task<Course?> GetPublishedAsync(string idOrSlug, Func<CancellationToken, Task<Course?>> load, CancellationToken cancellationToken)
     {
@@ -69,7 +70,8 @@ public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> op
         }
     }
 
-    private FusionCacheEntryOptions Entry() => new() { Duration = TimeSpan.FromSeconds(options.Value.CacheSeconds) };
+    // One instance for every call (FusionCache copies what it changes): the lesson lookup runs on every progress beat.
+    private FusionCacheEntryOptions Entry() => _entry ??= new() { Duration = TimeSpan.FromSeconds(options.Value.CacheSeconds) };
 
     private static Course? Published(Course? course) => course is { Status: CourseStatus.Published } ? course : null;
 }
