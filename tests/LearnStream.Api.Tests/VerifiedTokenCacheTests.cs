@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LearnStream.Api.Features.Auth;
 using LearnStream.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace LearnStream.Api.Tests;
 
@@ -22,6 +24,15 @@ public abstract class VerifiedTokenCacheTests(StoreFixture fixture)
         Assert.Equal(HttpStatusCode.OK, await _client.GetMeStatusAsync(user.Tokens.AccessToken));
         Assert.True(Cache.Holds(user.Tokens.AccessToken), "the first request should have cached the token");
         return user;
+    }
+
+    [Fact]
+    public void The_bearer_scheme_validates_with_the_handler_that_reuses_remembered_tokens()
+    {
+        var options = fixture.App.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+
+        var handler = Assert.IsType<RememberedTokenHandler>(Assert.Single(options.TokenHandlers));
+        Assert.False(handler.MapInboundClaims);
     }
 
     [Fact]

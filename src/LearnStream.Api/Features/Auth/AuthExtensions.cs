@@ -41,6 +41,8 @@ public static class AuthExtensions
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<JwtOptions>, SigningKeyRing, VerifiedTokenCache>((bearer, jwt, keys, verified) =>
             {
+                bearer.TokenHandlers.Clear();
+                bearer.TokenHandlers.Add(new RememberedTokenHandler(verified) { MapInboundClaims = false });
                 bearer.MapInboundClaims = false;
                 bearer.TokenValidationParameters = AccessTokenIssuer.ValidationParameters(jwt.Value, keys, verified);
                 bearer.Events = new JwtBearerEvents { OnTokenValidated = RejectEndedSessions };

@@ -36,6 +36,13 @@ public sealed class VerifiedTokenCache(int capacity, TimeProvider time)
     /// <summary>Entries held; never more than <see cref="Capacity"/>.</summary>
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>
+    /// The parsed token of a remembered, unexpired token string, or null. It says nothing of the key:
+    /// <see cref="ValidateSignature"/> still checks that on each use.
+    /// </summary>
+    public JsonWebToken? Parsed(string token) =>
+        _entries.TryGetValue(token, out var entry) && entry.ExpiresAt > time.GetUtcNow() ? entry.Token : null;
+
     /// <summary>Whether this exact token string is remembered (for tests and diagnostics).</summary>
     internal bool Holds(string token) => _entries.ContainsKey(token);
 
