@@ -335,8 +335,6 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             return rate.Key;
         }
 
-        private sealed record RateCounter(long Minute, RedisKey Key);
-
         public void Remember(PairView view)
         {
             if (view.Epoch.Length == 0)
@@ -350,6 +348,8 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                 current = seen;
             }
         }
+
+        private sealed record RateCounter(long Minute, RedisKey Key);
     }
 
     /// <summary>A beat waiting for its batch; completes with its part of the script's answer.</summary>
