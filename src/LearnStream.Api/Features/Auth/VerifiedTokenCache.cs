@@ -8,9 +8,10 @@ namespace LearnStream.Api.Features.Auth;
 /// <summary>
 /// Access tokens whose ES256 signature has already been verified, by exact token string. A player sends
 /// the same token with every progress beat for up to 15 minutes, and verifying an ES256 signature costs
-/// about 80 µs of CPU each time, more than the rest of the request. A hit skips only that math: the
-/// algorithm and key checks here, lifetime, issuer, audience and type in the handler, and the session
-/// check in OnTokenValidated run on every request.
+/// about 80 µs of CPU each time, more than the rest of the request. A hit skips that math and, with
+/// <see cref="RememberedTokenHandler"/>, reading the string again (the entry keeps the parsed token):
+/// the algorithm and key checks here, lifetime, issuer, audience and type in the handler, and the
+/// session check in OnTokenValidated run on every request.
 /// </summary>
 /// <remarks>
 /// Only tokens that verified are remembered, so forged or garbled tokens cost their attacker a full
