@@ -122,7 +122,19 @@ build_api() {
     exit 1
   fi
 
-  export ASPNETCORE_ENVIRONMENT=Development
+  # Production, as deployed: no developer exception page, no DI scope checks, secrets required. Each run
+  # makes its own: an ES256 signing key, a media-token key, and Stripe settings that are never used (the
+  # benchmarks enroll in free courses only, and Production refuses the manual payment provider).
+  export ASPNETCORE_ENVIRONMENT=Production
+  export Jwt__SigningKeys__0__Id=bench
+  Jwt__SigningKeys__0__PrivateKey="$(openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt | base64 -w0)"
+  export Jwt__SigningKeys__0__PrivateKey
+  Video__Local__TokenKey="$(openssl rand -base64 32)"
+  export Video__Local__TokenKey
+  export Payments__Provider=stripe
+  Stripe__SecretKey="sk_test_bench_$(openssl rand -hex 12)"
+  Stripe__WebhookSecret="whsec_bench_$(openssl rand -hex 12)"
+  export Stripe__SecretKey Stripe__WebhookSecret
   export Database__Provider=postgres
   export ConnectionStrings__Database="Host=127.0.0.1;Port=$pg_port;Username=learnstream;Password=learnstream;Database=$database"
   export ConnectionStrings__Redis="127.0.0.1:$redis_port"
