@@ -77,6 +77,7 @@ count_keys() { redis --scan --pattern "$1*" | wc -l; }
 setup_services() {
   need wrk wrk
   need curl curl
+  need openssl openssl # the run's secrets (build_api)
   command -v dotnet >/dev/null || { log "dotnet (the .NET 10 SDK) is required"; exit 1; }
 
   # services.sh stop stops whatever any caller's start started (it keeps one marker per server), so
