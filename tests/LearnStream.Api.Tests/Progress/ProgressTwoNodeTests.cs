@@ -8,13 +8,14 @@ namespace LearnStream.Api.Tests.Progress;
 
 /// <summary>
 /// Two nodes on one PostgreSQL and one Redis, a load balancer sending one player's beats to either:
-/// every beat lands in the same buffered entry, so each node answers with the merged state and the store
-/// ends with the union, however the beats were split and in whatever order they ran.
+/// every beat lands in the same buffered entry, so once the nodes have pushed each answers with the
+/// merged state, and the store ends with the union, however the beats were split and in whatever order
+/// they ran.
 /// </summary>
 public sealed class ProgressTwoNodeTests(PostgresRedisFixture fixture) : IClassFixture<PostgresRedisFixture>
 {
     private readonly HttpClient _nodeA = fixture.App.CreateClient();
-    private readonly Lazy<HttpClient> _nodeB = new(() => fixture.StartNode().CreateClient());
+    private readonly Lazy<LearnStreamApp> _nodeB = new(() => fixture.StartNode());
 
     [Fact]
     public async Task Beats_for_one_learner_and_lesson_split_over_two_nodes_merge_into_one_state()
@@ -23,11 +24,14 @@ public sealed class ProgressTwoNodeTests(PostgresRedisFixture fixture) : IClassF
         var learner = await _nodeA.NewUserAsync();
         var token = learner.Tokens.AccessToken;
         await _nodeA.EnrollOkAsync(token, course.Id);
-        var nodes = new[] { _nodeA, _nodeB.Value };
+        var nodes = new[] { _nodeA, _nodeB.Value.CreateClient() };
 
         // Forty 2-second slices of the first 80 seconds, sent concurrently, alternating between the nodes.
         var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
             nodes[i % 2].SendBeatOkAsync(token, course.Video, Beat("tab", i + 1, 2 * i + 2, [[2 * i, 2 * i + 2]]))));
+        // Each node pushes every 100 ms on its own; pushed here, A's beats are in Redis and B has fetched them.
+        await Push(fixture.App);
+        await Push(_nodeB.Value);
         var last = await nodes[1].SendBeatOkAsync(token, course.Video, Beat("tab", 41, 80, [[0, 1]]));
 
         Assert.All(answers, a => Assert.InRange(a.Num("watchedSeconds"), 2, 80));
@@ -43,4 +47,6 @@ public sealed class ProgressTwoNodeTests(PostgresRedisFixture fixture) : IClassF
         Assert.NotNull(stored);
         Assert.Equal([new Interval(0, 80)], stored.Watched.Items);
     }
+
+    private static Task Push(LearnStreamApp node) => Assert.IsType<RedisProgressBuffer>(node.Services.GetRequiredService<IProgressBuffer>()).PushAsync();
 }

@@ -1,6 +1,7 @@
 using LearnStream.Api.Common;
 using LearnStream.Api.Features.Progress;
 using LearnStream.Api.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
@@ -9,7 +10,8 @@ namespace LearnStream.Api.Tests.Progress;
 
 /// <summary>
 /// The Redis buffer on a real Redis, two "nodes" being two buffers with their own connections and one
-/// key prefix, flushing into a real progress store (one subclass per store).
+/// key prefix, flushing into a real progress store (one subclass per store). The fake clock never fires
+/// the nodes' periodic push, so each test pushes where it means to.
 /// </summary>
 public abstract class RedisProgressBufferTests : IAsyncLifetime
 {
@@ -39,7 +41,7 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private RedisProgressBuffer Node(ConnectionMultiplexer redis) => new(redis, Options.Create(new RedisOptions { InstanceName = _prefix }),
-        Options.Create(new ProgressOptions { FlushBatchSize = 3 }), _time);
+        Options.Create(new ProgressOptions { FlushBatchSize = 3 }), _time, NullLogger<RedisProgressBuffer>.Instance);
 
     protected Task<BufferedWrite> Add(RedisProgressBuffer node, LessonProgress state, int? max = null) =>
         node.AddAsync(state, max, ProgressBeats.From(Store, state), Ct);
@@ -56,6 +58,8 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         {
             await _redisA.GetDatabase().KeyDeleteAsync(key);
         }
+        await NodeA.DisposeAsync();
+        await NodeB.DisposeAsync();
         await _redisA.DisposeAsync();
         await _redisB.DisposeAsync();
         GC.SuppressFinalize(this);
@@ -67,8 +71,20 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         // Sequences interleave across the nodes; the seconds watched are disjoint so a lost beat shows.
         var beats = Enumerable.Range(1, 60).Select(i => (Node: i % 2 == 0 ? NodeA : NodeB, State: Alice.Beat("l1", i, i * 2, i * 2 + 1))).ToList();
 
+        // Both nodes push all along, so pushes meet beats arriving and other pushes.
+        using var done = new CancellationTokenSource();
+        var pushing = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                await Task.WhenAll(NodeA.PushAsync(), NodeB.PushAsync());
+            }
+        }, Ct);
         await Parallel.ForEachAsync(beats, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct },
             async (b, _) => await Add(b.Node, b.State));
+        await done.CancelAsync();
+        await pushing;
+        await Task.WhenAll(NodeA.PushAsync(), NodeB.PushAsync());
 
         var seen = await NodeA.PeekAsync(Alice.UserId, "l1", Ct);
         Assert.Equal(60, seen!.WatchedSeconds);
@@ -82,6 +98,7 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         await Add(NodeA, Alice.Beat("l1", 1, 0, 10));
         await Add(NodeB, Alice.Beat("l1", 2, 10, 20));
         await Add(NodeB, Alice.Beat("l2", 1, 0, 30));
+        await NodeA.PushAsync(); // a flush pushes its own node's beats; A's reach Redis with A's push
 
         Assert.Equal(2, await NodeB.FlushAsync(Store, null, Ct));
         Assert.Equal(0, await NodeA.FlushAsync(Store, null, Ct));
@@ -137,6 +154,7 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         var flush = NodeA.FlushAsync(Store, Alice.UserId, Ct);
         await Store.MergeStarted.Task;
         await Add(NodeB, Alice.Beat("l1", 2, 10, 20));
+        await NodeB.PushAsync();
         gate.SetResult();
         Assert.Equal(1, await flush);
 
@@ -156,6 +174,7 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         var flush = NodeA.FlushAsync(Store, null, Ct);
         await Store.MergeStarted.Task;
         await Add(NodeB, Alice.Beat("l1", 2, 10, 20));
+        await NodeB.PushAsync();
         gate.SetResult();
         await flush;
         await NodeA.FlushAsync(Store, null, Ct);
@@ -169,17 +188,63 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
     {
         for (var i = 1; i <= 3; i++)
         {
-            Assert.False((await Add(i % 2 == 0 ? NodeA : NodeB, Alice.Beat("l1", i, 0, 10 * i), max: 3)).RateLimited);
+            Assert.False((await Add(NodeB, Alice.Beat("l1", i, 0, 10 * i), max: 3)).RateLimited);
         }
+        await NodeB.PushAsync();
 
+        // A node new to the pair starts from the minute's count on every node.
         var refused = await Add(NodeA, Alice.Beat("l1", 4, 0, 300), max: 3);
 
         Assert.True(refused.RateLimited);
         Assert.Null(refused.State);
+        Assert.True((await Add(NodeB, Alice.Beat("l1", 4, 0, 300), max: 3)).RateLimited);
+        await Task.WhenAll(NodeA.PushAsync(), NodeB.PushAsync());
         Assert.Equal(30, (await NodeB.PeekAsync(Alice.UserId, "l1", Ct))!.WatchedSeconds);
+        Assert.Equal(30, (await NodeA.PeekAsync(Alice.UserId, "l1", Ct))!.WatchedSeconds);
         Assert.False((await Add(NodeA, Alice.Beat("l2", 1, 0, 10), max: 3)).RateLimited); // other lessons have their own count
         _time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(300, (await Add(NodeB, Alice.Beat("l1", 4, 0, 300), max: 3)).State!.WatchedSeconds);
+    }
+
+    [Fact]
+    public async Task Nodes_beating_one_pair_at_once_learn_each_others_counts_at_their_next_push()
+    {
+        Assert.False((await Add(NodeA, Alice.Beat("l1", 1, 0, 10), max: 3)).RateLimited);
+        Assert.False((await Add(NodeB, Alice.Beat("l1", 2, 10, 20), max: 3)).RateLimited);
+        Assert.False((await Add(NodeA, Alice.Beat("l1", 3, 20, 30), max: 3)).RateLimited);
+
+        // Until A pushes, B knows only its own beat and the count it read: within one interval a pair
+        // beating on two nodes may pass the limit by what the other node took.
+        Assert.False((await Add(NodeB, Alice.Beat("l1", 4, 30, 40), max: 3)).RateLimited);
+        await NodeA.PushAsync();
+        await NodeB.PushAsync();
+
+        Assert.True((await Add(NodeB, Alice.Beat("l1", 5, 40, 50), max: 3)).RateLimited);
+        await NodeA.PushAsync(); // nothing to send: A learns nothing new until it has beats to push
+        Assert.False((await Add(NodeA, Alice.Beat("l1", 5, 40, 50), max: 3)).RateLimited);
+        await NodeA.PushAsync();
+        Assert.True((await Add(NodeA, Alice.Beat("l1", 6, 50, 60), max: 3)).RateLimited);
+        Assert.Equal(50, (await NodeA.PeekAsync(Alice.UserId, "l1", Ct))!.WatchedSeconds);
+    }
+
+    [Fact]
+    public async Task Other_nodes_see_a_nodes_beats_once_it_pushes_and_its_own_answers_at_once()
+    {
+        Assert.Equal(10, (await Add(NodeA, Alice.Beat("l1", 1, 0, 10))).State!.WatchedSeconds);
+        Assert.Equal(20, (await Add(NodeB, Alice.Beat("l1", 2, 10, 20))).State!.WatchedSeconds); // B's first beat reads the base A's first set
+        Assert.Equal(15, (await Add(NodeA, Alice.Beat("l1", 3, 20, 25))).State!.WatchedSeconds); // B has not pushed
+        Assert.Equal(15, (await NodeA.PeekAsync(Alice.UserId, "l1", Ct))!.WatchedSeconds);
+        Assert.Equal(20, (await NodeB.PeekAsync(Alice.UserId, "l1", Ct))!.WatchedSeconds);
+
+        await NodeA.PushAsync();
+        Assert.Equal(25, (await NodeB.PeekAsync(Alice.UserId, "l1", Ct))!.WatchedSeconds);
+        await NodeB.PushAsync();
+        Assert.Equal(25, (await NodeA.PeekAsync(Alice.UserId, "l1", Ct))!.WatchedSeconds);
+
+        // A's own state learns B's beats when A next pushes.
+        Assert.Equal(20, (await Add(NodeA, Alice.Beat("l1", 4, 30, 35))).State!.WatchedSeconds);
+        await NodeA.PushAsync();
+        Assert.Equal(35, (await Add(NodeA, Alice.Beat("l1", 5, 35, 40))).State!.WatchedSeconds);
     }
 
     [Fact]
@@ -189,7 +254,8 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
 
         var first = await Add(NodeA, Alice.Beat("l1", 2, 100, 150));
         var second = await Add(NodeB, Alice.Beat("l1", 3, 150, 200));
-        await NodeA.FlushAsync(Store, null, Ct);
+        await NodeB.PushAsync();
+        await NodeA.FlushAsync(Store, null, Ct); // pushes A's beat and brings back B's
         var third = await Add(NodeA, Alice.Beat("l1", 4, 200, 250));
 
         Assert.Equal(150, first.State!.WatchedSeconds);
@@ -204,6 +270,7 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         var bob = new ProgressBeats(Guid.NewGuid());
         await Add(NodeA, Alice.Beat("l1", 1, 0, 10));
         await Add(NodeA, bob.Beat("l1", 1, 0, 10));
+        await NodeA.PushAsync();
 
         Assert.Equal(1, await NodeB.FlushAsync(Store, Alice.UserId, Ct));
         Assert.Null(await Store.FindAsync(bob.UserId, "l1", Ct));
@@ -217,7 +284,9 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         var count = RedisProgressBuffer.FoldThreshold * 2 + 5;
         for (var i = 1; i <= count; i++)
         {
-            await Add(i % 2 == 0 ? NodeA : NodeB, Alice.Beat("l1", i, i * 2, i * 2 + 1, duration: 1000));
+            var node = i % 2 == 0 ? NodeA : NodeB;
+            await Add(node, Alice.Beat("l1", i, i * 2, i * 2 + 1, duration: 1000));
+            await node.PushAsync(); // one entry per push
         }
 
         var pending = await _redisA.GetDatabase().ListLengthAsync($"{_prefix}progress:{Alice.UserId:N}:l1:p");
@@ -228,42 +297,93 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Every_answer_holds_every_beat_so_far_across_nodes_flushes_and_folds()
+    public async Task Every_answer_holds_every_beat_its_node_took_or_received_across_pushes_flushes_and_folds()
     {
-        // Each node remembers what it answered and asks Redis only for entries added since; this walks
-        // that through other nodes' beats, flushes (which trim what a node remembers) and folds, and
-        // checks each answer against all beats merged in one place.
+        // A node answers from what it knows: its own beats, and every entry in Redis as of its last push
+        // (a push brings back what other nodes added). This walks both nodes through random pushes,
+        // flushes (which trim entries a node knows of) and folds, and checks every answer against the
+        // beats the node should know, merged in one place.
         var random = new Random(6);
-        LessonProgress? everything = null;
+        var inRedis = new List<LessonProgress>();
+        var known = new Dictionary<RedisProgressBuffer, List<LessonProgress>> { [NodeA] = [], [NodeB] = [] };
         var flushes = 0;
         for (var i = 1; i <= RedisProgressBuffer.FoldThreshold * 3; i++)
         {
             var start = random.Next(0, 990);
             var beat = Alice.Beat("l1", i, start, start + random.Next(1, 10), session: $"s{random.Next(3)}", duration: 1000);
-            everything = everything is null ? beat : everything.Merge(beat, 0.9);
-
-            var answer = await Add(random.Next(3) == 0 ? NodeB : NodeA, beat);
-
-            Assert.True(answer.State!.SameProgressAs(everything), $"beat {i}: {answer.State.WatchedSeconds} s answered, {everything.WatchedSeconds} s sent");
-            if (random.Next(8) == 0)
+            var node = random.Next(3) == 0 ? NodeB : NodeA;
+            if (known[node].Count == 0)
             {
-                await (random.Next(2) == 0 ? NodeA : NodeB).FlushAsync(Store, null, Ct);
-                flushes++;
+                if (inRedis.Count == 0)
+                {
+                    inRedis.Add(beat); // the pair's first beat anywhere becomes its base in Redis
+                }
+                known[node].AddRange(inRedis); // a node's first beat reads the pair
+            }
+            known[node].Add(beat);
+
+            var answer = await Add(node, beat);
+
+            var expected = MergeAll(known[node]);
+            Assert.True(answer.State!.SameProgressAs(expected), $"beat {i}: {answer.State.WatchedSeconds} s answered, {expected.WatchedSeconds} s known");
+            if (random.Next(2) == 0)
+            {
+                var pusher = random.Next(2) == 0 ? NodeA : NodeB;
+                if (random.Next(6) == 0)
+                {
+                    await pusher.FlushAsync(Store, null, Ct); // pushes first
+                    flushes++;
+                }
+                else
+                {
+                    await pusher.PushAsync();
+                }
+                if (known[pusher].Except(inRedis).Any())
+                {
+                    // A push sends only when the node took beats since its last one, and then brings back the rest.
+                    inRedis.AddRange(known[pusher].Except(inRedis));
+                    known[pusher] = [.. inRedis];
+                }
             }
         }
 
         Assert.InRange(flushes, 3, 30);
-        await NodeA.FlushAsync(Store, null, Ct);
-        Assert.True((await Stored("l1")).SameProgressAs(everything!));
+        await NodeA.PushAsync();
+        await NodeB.FlushAsync(Store, null, Ct);
+        var everything = MergeAll([.. known[NodeA], .. known[NodeB]]);
+        Assert.True((await Stored("l1")).SameProgressAs(everything));
     }
+
+    [Fact]
+    public async Task A_node_stopping_pushes_the_beats_it_took()
+    {
+        await Add(NodeA, Alice.Beat("l1", 1, 0, 10));
+        await Add(NodeA, Alice.Beat("l1", 2, 10, 20));
+
+        await NodeA.DisposeAsync();
+
+        Assert.Equal(20, (await NodeB.PeekAsync(Alice.UserId, "l1", Ct))!.WatchedSeconds);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => Add(NodeA, Alice.Beat("l1", 3, 20, 30)));
+    }
+
+    private static LessonProgress MergeAll(IEnumerable<LessonProgress> states) => states.Aggregate((a, b) => a.Merge(b, 0.9));
 
     [Fact]
     public async Task Beats_sent_together_on_one_node_each_count_against_their_own_limit()
     {
-        // 12 lessons x 8 beats at once: the node sends them in batches, and in each lesson exactly 5 pass.
+        // 12 lessons x 8 beats at once, while the node pushes: in each lesson exactly 5 pass.
         var beats = Enumerable.Range(0, 12).SelectMany(l => Enumerable.Range(1, 8).Select(i => Alice.Beat($"l{l}", i, i * 10, i * 10 + 10))).ToList();
 
-        var answers = await Task.WhenAll(beats.Select(b => Add(NodeA, b, max: 5)));
+        var answers = await Task.WhenAll(beats.Select(async (b, i) =>
+        {
+            var answer = await Add(NodeA, b, max: 5);
+            if (i % 10 == 0)
+            {
+                await NodeA.PushAsync();
+            }
+            return answer;
+        }));
+        await NodeA.PushAsync();
 
         for (var l = 0; l < 12; l++)
         {
@@ -278,6 +398,7 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
     public async Task Keys_of_a_pair_expire_when_it_stays_idle()
     {
         await Add(NodeA, Alice.Beat("l1", 1, 0, 10));
+        await NodeA.PushAsync();
 
         var db = _redisA.GetDatabase();
         foreach (var key in new[] { $"{_prefix}progress:{Alice.UserId:N}:l1", $"{_prefix}progress:{Alice.UserId:N}:l1:p", $"{_prefix}progress:dirty:{Alice.UserId:N}" })

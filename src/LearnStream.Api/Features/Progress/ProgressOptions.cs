@@ -18,6 +18,13 @@ public sealed class ProgressOptions
     [Range(100, 60_000)]
     public int FlushIntervalMilliseconds { get; set; } = 2000;
 
+    /// <summary>
+    /// How often a node sends the beats it has merged to the shared Redis buffer, in milliseconds: what a
+    /// node that dies on its own can lose, and how soon other nodes see its beats.
+    /// </summary>
+    [Range(1, 1000)]
+    public int PushIntervalMilliseconds { get; set; } = 100;
+
     /// <summary>Learner-lesson states written per store batch.</summary>
     [Range(1, 10_000)]
     public int FlushBatchSize { get; set; } = 500;

@@ -1,5 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
-using System.Threading.Channels;
+using System.Runtime.ExceptionServices;
 using LearnStream.Api.Common;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -9,15 +10,23 @@ namespace LearnStream.Api.Features.Progress;
 
 /// <summary>
 /// The buffer shared by every node: per learner and lesson a hash (base state, epoch, entry count) and a
-/// list of pending beat states, plus dirty sets (all, and per learner) that the flush works from (see
+/// list of pending entries, plus dirty sets (all, and per learner) that the flush works from (see
 /// <see cref="RedisProgressScripts"/>). Every node appends to the same list, so beats for one pair on two
 /// nodes meet in one state. Keys of a pair idle for a week expire.
 /// <para>
-/// Two things keep a beat cheap. The beats in flight on a node go to Redis together, one script call
-/// per batch, while the previous batch is out (group commit: a beat is answered only once Redis has
-/// it, so a node that dies loses nothing it acknowledged). And a node remembers, per pair, the state it
-/// last answered with and how many entries of the pair's epoch that state holds, so Redis sends back
-/// only entries another node added since, usually none.
+/// A beat costs no Redis call in the steady state. A node keeps, per pair it serves, everything it knows
+/// merged (the pair as Redis had it at the node's last exchange, plus the beats the node took since) and
+/// answers from that. Every <see cref="ProgressOptions.PushIntervalMilliseconds"/> it sends each pair's
+/// new beats, merged into one entry, in one script call per <see cref="MaxBatch"/> pairs, and gets back
+/// in the same answer what other nodes added meanwhile. Merging is idempotent and commutative, so one
+/// entry per pair and interval holds exactly what its beats held. A pair's first beat on a node reads
+/// the pair from Redis (and, when Redis has no base, from the store).
+/// </para>
+/// <para>
+/// What this trades: a node that dies on its own loses the beats it took in its last interval (a stop
+/// pushes them first), other nodes see a node's beats one interval late, and the per-minute limit of a
+/// pair beating on several nodes at once counts the other nodes' beats one interval late. While pushes
+/// fail, beats are refused (503) rather than held where only this node has them.
 /// </para>
 /// </summary>
 public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
@@ -25,16 +34,15 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     public static readonly TimeSpan IdleExpiry = TimeSpan.FromDays(7);
 
     /// <summary>
-    /// Pending entries a beat folds into the base by itself, so a pair beating faster than the flush
-    /// interval (or while the store is down) keeps a short list for reads and flushes (a player sends one
-    /// beat every 10 s, so a real pair rarely gets here).
+    /// Pending entries a push folds into the base when it finds at least this many, so a pair whose
+    /// entries the flush cannot write (the store down) keeps a short list for reads and flushes.
     /// </summary>
     public const int FoldThreshold = 32;
 
-    /// <summary>Beats sent in one script call at most; more wait for the next call.</summary>
-    public const int MaxBatch = 64;
+    /// <summary>Pairs sent in one script call at most; a push sends more as several calls at once.</summary>
+    public const int MaxBatch = 128;
 
-    /// <summary>Pairs whose state a node remembers; a pair it forgot costs one full read.</summary>
+    /// <summary>Pairs whose state a node keeps; a pair it forgot costs one full read on its next beat.</summary>
     public const int RememberedPairs = 50_000;
 
     /// <summary>A player beats every 10-15 s; a pair silent for longer is read in full when it comes back.</summary>
@@ -45,85 +53,78 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     private readonly IConnectionMultiplexer _redis;
     private readonly ProgressOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger<RedisProgressBuffer> _logger;
     private readonly string _prefix;
     private readonly RedisKey _dirtyKey;
     private readonly MemoryCache _pairs = new(new MemoryCacheOptions { SizeLimit = RememberedPairs });
-    private readonly Channel<QueuedBeat> _queue = Channel.CreateUnbounded<QueuedBeat>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _sender;
+    private readonly ConcurrentQueue<Pair> _unpushed = new();
+    private readonly SemaphoreSlim _pushing = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _pusher;
+    private volatile bool _pushFailing;
+    private volatile bool _stopped;
 
-    public RedisProgressBuffer(IConnectionMultiplexer redis, IOptions<RedisOptions> redisOptions, IOptions<ProgressOptions> options, TimeProvider time)
+    public RedisProgressBuffer(IConnectionMultiplexer redis, IOptions<RedisOptions> redisOptions, IOptions<ProgressOptions> options,
+        TimeProvider time, ILogger<RedisProgressBuffer> logger)
     {
         _redis = redis;
         _options = options.Value;
         _time = time;
+        _logger = logger;
         _prefix = redisOptions.Value.InstanceName + "progress:";
         _dirtyKey = _prefix + "dirty";
-        _sender = Task.Run(SendBatchesAsync);
+        _pusher = Task.Run(PushPeriodicallyAsync);
     }
 
     public async Task<BufferedWrite> AddAsync(LessonProgress state, int? maxPerMinute, Func<CancellationToken, Task<LessonProgress?>> loadStored, CancellationToken cancellationToken)
     {
-        var member = state.Key;
-        var pair = PairOf(member, state.UserId);
-        var known = pair.View;
-        var queued = new QueuedBeat(pair, BufferedProgressJson.Serialize(state), maxPerMinute ?? 0, known, pair.RateKey(_time.GetUtcNow()));
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(queued), this);
-        // Not cancellable: once queued, the beat may be in Redis whether or not its caller still listens.
-        var result = await queued.Task;
-        if (result.Resp2Type != ResultType.Array)
+        ObjectDisposedException.ThrowIf(_stopped, this);
+        if (_pushFailing)
         {
-            return new BufferedWrite(null, RateLimited: true);
+            // Held only here, a beat would be lost with this node; the player sends it again later.
+            throw new RedisException("The progress buffer cannot reach Redis.");
         }
-
-        var parts = (RedisResult[])result!;
-        var epoch = (string)parts[1]!;
-        var count = (long)parts[2];
-        var length = (long)parts[3];
-        var threshold = _options.CompletionThreshold;
-        LessonProgress merged;
-        if ((long)parts[0] == 1)
+        var pair = PairOf(state.Key, state.UserId);
+        var minute = _time.GetUtcNow().ToUnixTimeSeconds() / 60;
+        while (true)
         {
-            merged = Merge(known!.State, (RedisResult[])parts[4]!, state, threshold);
-        }
-        else
-        {
-            var baseJson = (string?)parts[4];
-            merged = Merge(string.IsNullOrEmpty(baseJson) ? null : BufferedProgressJson.Deserialize(baseJson), (RedisResult[])parts[5]!, state, threshold);
-            if (string.IsNullOrEmpty(baseJson))
+            if (!pair.IsLoaded)
             {
-                // The first beat of a pair (or the first after its keys expired, or after a flush trimmed
-                // entries that had no base) starts from the store; later ones read the base.
-                if (await loadStored(cancellationToken) is { } stored)
-                {
-                    merged = stored.Merge(merged, threshold);
-                }
-                epoch = Guid.NewGuid().ToString("N");
-                if (!await SetBaseAsync(member, merged, epoch, folded: count - length))
-                {
-                    return new BufferedWrite(merged, RateLimited: false);
-                }
+                await pair.LoadOnceAsync(() => LoadAsync(pair, state, minute, loadStored, cancellationToken));
             }
+            // Null only when a push found the pair's base gone between the load and here: read it again.
+            if (pair.Add(state, maxPerMinute, minute, _options.CompletionThreshold) is not { } added)
+            {
+                continue;
+            }
+            if (added.Queue)
+            {
+                _unpushed.Enqueue(pair);
+            }
+            return new BufferedWrite(added.Merged, RateLimited: added.Merged is null);
         }
-
-        if (length >= FoldThreshold)
-        {
-            // Folds every entry up to this beat's; a compaction or another fold in between makes it a no-op.
-            await CompactAsync(_redis.GetDatabase(), member, state.UserId, epoch, count - length, merged, length, clean: false);
-        }
-        pair.Remember(new PairView(epoch, count, merged));
-        return new BufferedWrite(merged, RateLimited: false);
     }
 
     public async Task<LessonProgress?> PeekAsync(Guid userId, string lessonId, CancellationToken cancellationToken)
     {
         var member = LessonProgress.KeyOf(userId, lessonId);
         var result = await _redis.GetDatabase().ScriptEvaluateAsync(RedisProgressScripts.Read, [HashKey(member), PendingKey(member)]);
-        return ReadEntry(result).Merged(_options.CompletionThreshold);
+        var shared = ReadEntry(result).Merged(_options.CompletionThreshold);
+        // This node's own beats may not have reached Redis yet.
+        var local = _pairs.TryGetValue(member, out Pair? pair) ? pair!.State : null;
+        return (shared, local) switch
+        {
+            (null, _) => local,
+            (_, null) => shared,
+            _ => shared.Merge(local, _options.CompletionThreshold),
+        };
     }
 
     /// <summary>Store failures propagate with every entry left dirty; the flusher logs them and tries again next tick.</summary>
     public async Task<int> FlushAsync(IProgressStore store, Guid? userId, CancellationToken cancellationToken)
     {
+        // What this node took goes to Redis first, so the flush (and a read after it) holds every beat it acknowledged.
+        await PushAsync();
         var db = _redis.GetDatabase();
         var batchSize = _options.FlushBatchSize;
         var written = 0;
@@ -156,73 +157,198 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         return written;
     }
 
-    /// <summary>Stops taking beats and waits for the ones queued to reach Redis.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await _sender;
-        _pairs.Dispose();
-    }
-
     /// <summary>
-    /// The group commit: takes every beat queued (up to <see cref="MaxBatch"/>), sends them as one
-    /// script call, hands each its result, and goes on with what queued meanwhile.
+    /// Sends every pair's beats taken since its last push, one entry per pair, and merges into each pair
+    /// what other nodes added. On failure the beats stay to be sent again (a resent entry merges to the
+    /// same state) and the failure propagates. One push at a time.
     /// </summary>
-    private async Task SendBatchesAsync()
+    public async Task PushAsync()
     {
-        var reader = _queue.Reader;
-        var batch = new List<QueuedBeat>(MaxBatch);
-        while (await reader.WaitToReadAsync())
+        await _pushing.WaitAsync();
+        try
         {
-            while (batch.Count < MaxBatch && reader.TryRead(out var beat))
+            var taken = new List<(Pair Pair, Pair.Outgoing Out)>();
+            while (_unpushed.TryDequeue(out var pair))
             {
-                batch.Add(beat);
-            }
-            var keys = new RedisKey[1 + batch.Count * RedisProgressScripts.KeysPerBeat];
-            var args = new RedisValue[2 + batch.Count * RedisProgressScripts.ArgsPerBeat];
-            keys[0] = _dirtyKey;
-            args[0] = TtlSeconds;
-            args[1] = batch.Count;
-            for (var i = 0; i < batch.Count; i++)
-            {
-                var beat = batch[i];
-                var k = 1 + i * RedisProgressScripts.KeysPerBeat;
-                keys[k] = beat.Pair.HashKey;
-                keys[k + 1] = beat.Pair.PendingKey;
-                keys[k + 2] = beat.Pair.UserDirtyKey;
-                keys[k + 3] = beat.RateKey;
-                var a = 2 + i * RedisProgressScripts.ArgsPerBeat;
-                args[a] = beat.Entry;
-                args[a + 1] = beat.Pair.Member;
-                args[a + 2] = beat.Limit;
-                args[a + 3] = beat.Known?.Epoch ?? "";
-                args[a + 4] = beat.Known?.Count ?? 0;
-            }
-            try
-            {
-                var results = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(RedisProgressScripts.Add, keys, args))!;
-                for (var i = 0; i < batch.Count; i++)
+                if (pair.TakeUnpushed() is { } outgoing)
                 {
-                    batch[i].TrySetResult(results[i]);
+                    taken.Add((pair, outgoing));
                 }
             }
-            catch (Exception e)
+            if (taken.Count == 0)
             {
-                foreach (var beat in batch)
+                return;
+            }
+            var db = _redis.GetDatabase();
+            var calls = taken.Chunk(MaxBatch).Select(chunk => (Chunk: chunk, Answer: SendAsync(db, chunk))).ToList();
+            var threshold = _options.CompletionThreshold;
+            var folds = new List<Task>();
+            Exception? failure = null;
+            foreach (var (chunk, answer) in calls)
+            {
+                RedisResult[] results;
+                try
                 {
-                    beat.TrySetException(e);
+                    results = (RedisResult[])(await answer)!;
+                }
+                catch (Exception e)
+                {
+                    failure ??= e;
+                    foreach (var (pair, _) in chunk)
+                    {
+                        if (pair.Return())
+                        {
+                            _unpushed.Enqueue(pair);
+                        }
+                    }
+                    continue;
+                }
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    var (pair, outgoing) = chunk[i];
+                    var (epoch, count, length, state) = pair.Pushed(outgoing, results[i], threshold);
+                    if (length >= FoldThreshold && state is not null)
+                    {
+                        // Folds every entry up to this push's; a compaction or another fold in between makes it a no-op.
+                        folds.Add(CompactAsync(db, pair.Member, outgoing.UserId, epoch, count - length, state, length, clean: false));
+                    }
                 }
             }
-            batch.Clear();
+            await Task.WhenAll(folds);
+            if (failure is not null)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
+        }
+        finally
+        {
+            _pushing.Release();
         }
     }
 
-    /// <summary>This node's slot for a pair: its Redis keys, built once, and what the node last knew of it.</summary>
+    /// <summary>Stops taking beats and sends the ones taken to Redis.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+        _stopped = true;
+        await _stopping.CancelAsync();
+        await _pusher;
+        try
+        {
+            await PushAsync();
+        }
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        {
+            _logger.LogError("Progress beats taken in the last {Interval} ms could not reach Redis at stop ({Error})",
+                _options.PushIntervalMilliseconds, e.GetType().Name);
+        }
+        _pairs.Dispose();
+        _stopping.Dispose();
+    }
+
+    private async Task PushPeriodicallyAsync()
+    {
+        var interval = TimeSpan.FromMilliseconds(_options.PushIntervalMilliseconds);
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, _time, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            try
+            {
+                await PushAsync();
+                _pushFailing = false;
+            }
+            catch (Exception e) when (e is RedisException or RedisTimeoutException)
+            {
+                if (!_pushFailing)
+                {
+                    _logger.LogWarning("Progress beats cannot reach Redis ({Error}); beats are refused until they can", e.GetType().Name);
+                }
+                _pushFailing = true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One script call for a chunk of pairs. KEYS and ARGV as <see cref="RedisProgressScripts.Push"/> reads them.
+    /// </summary>
+    private Task<RedisResult> SendAsync(IDatabaseAsync db, (Pair Pair, Pair.Outgoing Out)[] chunk)
+    {
+        var keys = new RedisKey[1 + chunk.Length * RedisProgressScripts.KeysPerPair];
+        var args = new RedisValue[2 + chunk.Length * RedisProgressScripts.ArgsPerPair];
+        keys[0] = _dirtyKey;
+        args[0] = TtlSeconds;
+        args[1] = chunk.Length;
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            var (pair, outgoing) = chunk[i];
+            var k = 1 + i * RedisProgressScripts.KeysPerPair;
+            keys[k] = pair.HashKey;
+            keys[k + 1] = pair.PendingKey;
+            keys[k + 2] = pair.UserDirtyKey;
+            keys[k + 3] = pair.RateKey(outgoing.Minute);
+            var a = 2 + i * RedisProgressScripts.ArgsPerPair;
+            args[a] = BufferedProgressJson.Serialize(outgoing.Entry);
+            args[a + 1] = pair.Member;
+            args[a + 2] = outgoing.Counted;
+            args[a + 3] = outgoing.Epoch;
+            args[a + 4] = outgoing.Count;
+        }
+        return db.ScriptEvaluateAsync(RedisProgressScripts.Push, keys, args);
+    }
+
+    /// <summary>
+    /// A pair's first beat on this node: the pair as Redis has it; when Redis holds no base yet, the stored
+    /// state merged with what is pending (and the beat) becomes the base.
+    /// </summary>
+    private async Task LoadAsync(Pair pair, LessonProgress first, long minute, Func<CancellationToken, Task<LessonProgress?>> loadStored,
+        CancellationToken cancellationToken)
+    {
+        var db = _redis.GetDatabase();
+        var threshold = _options.CompletionThreshold;
+        // The minute's count so far on every node, so a node new to a beating pair starts from it.
+        var counted = db.StringGetAsync(pair.RateKey(minute));
+        for (var attempt = 1; ; attempt++)
+        {
+            var read = ReadEntry(await db.ScriptEvaluateAsync(RedisProgressScripts.Read, [pair.HashKey, pair.PendingKey]));
+            var merged = read.Merged(threshold);
+            if (read.Base is not null)
+            {
+                pair.Loaded(read.Epoch, read.Folded + read.Pending.Count, merged!, minute, (long)await counted, threshold);
+                return;
+            }
+            // The first beat of a pair (or the first after its keys expired, or after a flush trimmed
+            // entries that had no base) starts from the store; later ones read the base.
+            merged = merged is null ? first : merged.Merge(first, threshold);
+            if (await loadStored(cancellationToken) is { } stored)
+            {
+                merged = stored.Merge(merged, threshold);
+            }
+            var epoch = Guid.NewGuid().ToString("N");
+            if (await SetBaseAsync(pair.Member, merged, epoch, read.Folded) || attempt == 3)
+            {
+                // Three lost races in a row: answer from what was read; the next push brings the rest.
+                pair.Loaded(epoch, read.Folded + read.Pending.Count, merged, minute, (long)await counted, threshold);
+                return;
+            }
+        }
+    }
+
+    /// <summary>This node's slot for a pair: its Redis keys, built once, and what the node knows of it.</summary>
     private Pair PairOf(string member, Guid userId)
     {
         if (!_pairs.TryGetValue(member, out Pair? pair))
         {
-            pair = new Pair(member, HashKey(member), PendingKey(member), UserDirtyKey(userId), _prefix + "rate:" + member + ":");
+            pair = new Pair(member, userId, HashKey(member), PendingKey(member), UserDirtyKey(userId), _prefix + "rate:" + member + ":");
             _pairs.Set(member, pair, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = RememberFor });
         }
         return pair!;
@@ -273,17 +399,6 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         return (long)result == 1;
     }
 
-    /// <summary><paramref name="earlier"/> (if any), then the entries, then <paramref name="last"/>, merged.</summary>
-    private static LessonProgress Merge(LessonProgress? earlier, RedisResult[] entries, LessonProgress last, double threshold)
-    {
-        foreach (var entry in entries)
-        {
-            var next = BufferedProgressJson.Deserialize((string)entry!);
-            earlier = earlier is null ? next : earlier.Merge(next, threshold);
-        }
-        return earlier is null ? last : earlier.Merge(last, threshold);
-    }
-
     private static BufferEntry ReadEntry(RedisResult result)
     {
         var parts = (RedisResult[])result!;
@@ -302,17 +417,24 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
 
     private RedisKey UserDirtyKey(Guid userId) => $"{_prefix}dirty:{userId:N}";
 
-    /// <summary>What this node last knew of a pair: its state holding the first <see cref="Count"/> entries of <see cref="Epoch"/>.</summary>
-    private sealed record PairView(string Epoch, long Count, LessonProgress State);
-
     /// <summary>
-    /// A pair as this node knows it: its keys and the state it last answered with. Two answers for one
-    /// pair may land out of order; the one holding more entries of the epoch wins (either is exact for
-    /// its count, so a lost race only costs a longer read next time).
+    /// A pair as this node knows it: its keys; everything it knows merged (<see cref="State"/>), which
+    /// holds the first <c>Count</c> entries of the pair's epoch in Redis; the beats not yet pushed, merged;
+    /// and this minute's count of beats, as Redis had it plus the ones taken here since.
     /// </summary>
-    private sealed class Pair(string member, RedisKey hashKey, RedisKey pendingKey, RedisKey userDirtyKey, string ratePrefix)
+    private sealed class Pair(string member, Guid userId, RedisKey hashKey, RedisKey pendingKey, RedisKey userDirtyKey, string ratePrefix)
     {
-        private PairView? _view;
+        private readonly Lock _gate = new();
+        private Task? _loading;
+        private LessonProgress? _state;
+        private string _epoch = "";
+        private long _count;
+        private bool _unpushed;
+        private bool _stale;
+        private bool _queued;
+        private long _minute;
+        private int _countedHere;
+        private long _countedInRedis;
         private RateCounter? _rate;
 
         public string Member { get; } = member;
@@ -320,12 +442,169 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         public RedisKey PendingKey { get; } = pendingKey;
         public RedisKey UserDirtyKey { get; } = userDirtyKey;
 
-        public PairView? View => Volatile.Read(ref _view);
-
-        /// <summary>The counter of the minute <paramref name="now"/> falls in (the limit counts per minute).</summary>
-        public RedisKey RateKey(DateTimeOffset now)
+        public bool IsLoaded
         {
-            var minute = now.ToUnixTimeSeconds() / 60;
+            get
+            {
+                lock (_gate)
+                {
+                    return _state is not null && !_stale;
+                }
+            }
+        }
+
+        public LessonProgress? State => Volatile.Read(ref _state);
+
+        /// <summary>Runs <paramref name="load"/> once for all beats waiting on it; a failed load is tried again by the next beat.</summary>
+        public async Task LoadOnceAsync(Func<Task> load)
+        {
+            Task loading;
+            lock (_gate)
+            {
+                loading = _loading ??= load();
+            }
+            try
+            {
+                await loading;
+            }
+            catch
+            {
+                lock (_gate)
+                {
+                    if (ReferenceEquals(_loading, loading))
+                    {
+                        _loading = null;
+                    }
+                }
+                throw;
+            }
+        }
+
+        public void Loaded(string epoch, long count, LessonProgress state, long minute, long counted, double threshold)
+        {
+            lock (_gate)
+            {
+                (_epoch, _count, _stale) = (epoch, count, false);
+                if (minute != _minute)
+                {
+                    (_minute, _countedHere) = (minute, 0);
+                }
+                _countedInRedis = counted;
+                // Read again after Redis lost the pair's base: what the node knew still counts.
+                Volatile.Write(ref _state, _state is null ? state : state.Merge(_state, threshold));
+            }
+        }
+
+        /// <summary>
+        /// Takes a beat within the limit: the merged state (null when over the limit) and whether the pair
+        /// must join the push queue. Null when the pair is not loaded.
+        /// </summary>
+        public (LessonProgress? Merged, bool Queue)? Add(LessonProgress beat, int? maxPerMinute, long minute, double threshold)
+        {
+            lock (_gate)
+            {
+                if (_state is null || _stale)
+                {
+                    return null;
+                }
+                if (minute != _minute)
+                {
+                    (_minute, _countedHere, _countedInRedis) = (minute, 0, 0);
+                }
+                if (maxPerMinute is { } max)
+                {
+                    if (_countedInRedis + _countedHere >= max)
+                    {
+                        return (null, false);
+                    }
+                    _countedHere++;
+                }
+                var merged = _state.Merge(beat, threshold);
+                Volatile.Write(ref _state, merged);
+                _unpushed = true;
+                var queue = !_queued;
+                _queued = true;
+                return (merged, queue);
+            }
+        }
+
+        /// <summary>What a push sends for this pair, or null when nothing is waiting.</summary>
+        public Outgoing? TakeUnpushed()
+        {
+            lock (_gate)
+            {
+                _queued = false;
+                if (!_unpushed || _state is not { } state)
+                {
+                    return null;
+                }
+                _unpushed = false;
+                // The whole state, not just the new beats: one merge per beat instead of two, and a resent or
+                // repeated entry merges to the same state.
+                return new Outgoing(state, userId, _epoch, _count, _minute, _countedHere);
+            }
+        }
+
+        /// <summary>A push that failed gives its entry back; true when the pair must join the queue again.</summary>
+        public bool Return()
+        {
+            lock (_gate)
+            {
+                // The state only grows, so it still holds what failed to go: the next push sends it.
+                _unpushed = true;
+                var queue = !_queued;
+                _queued = true;
+                return queue;
+            }
+        }
+
+        /// <summary>
+        /// Merges the push's answer: { 1, epoch, n, length, rate count, entries after the known ones } or
+        /// { 2, epoch or '', n, length, rate count, base or '', every earlier pending entry }. Returns the
+        /// pair's epoch, entry count and pending length, and the state holding them all (null when the pair
+        /// has no base in Redis: the next beat reads it again).
+        /// </summary>
+        public (string Epoch, long Count, long Length, LessonProgress? State) Pushed(Outgoing outgoing, RedisResult result, double threshold)
+        {
+            var parts = (RedisResult[])result!;
+            var epoch = (string)parts[1]!;
+            var count = (long)parts[2];
+            var length = (long)parts[3];
+            var counted = (long)parts[4];
+            var full = (long)parts[0] == 2;
+            var baseJson = full ? (string?)parts[5] : null;
+            var entries = (RedisResult[])parts[full ? 6 : 5]!;
+            lock (_gate)
+            {
+                if (_minute == outgoing.Minute)
+                {
+                    _countedInRedis = counted;
+                    _countedHere -= outgoing.Counted;
+                }
+                if (full && string.IsNullOrEmpty(baseJson))
+                {
+                    // Redis lost the base (keys expired, or a flush trimmed entries that had none): read again on the next beat.
+                    (_epoch, _count, _loading, _stale) = ("", 0, null, true);
+                    return (epoch, count, length, null);
+                }
+                var merged = _state ?? outgoing.Entry;
+                if (full)
+                {
+                    merged = merged.Merge(BufferedProgressJson.Deserialize(baseJson!), threshold);
+                }
+                foreach (var entry in entries)
+                {
+                    merged = merged.Merge(BufferedProgressJson.Deserialize((string)entry!), threshold);
+                }
+                Volatile.Write(ref _state, merged);
+                (_epoch, _count) = (epoch, count);
+                return (epoch, count, length, merged);
+            }
+        }
+
+        /// <summary>The counter of one minute (the limit counts per minute), its key built once per minute.</summary>
+        public RedisKey RateKey(long minute)
+        {
             var rate = Volatile.Read(ref _rate);
             if (rate is null || rate.Minute != minute)
             {
@@ -335,32 +614,10 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             return rate.Key;
         }
 
-        public void Remember(PairView view)
-        {
-            if (view.Epoch.Length == 0)
-            {
-                return;
-            }
-            var current = View;
-            while ((current is null || current.Epoch != view.Epoch || current.Count < view.Count)
-                && Interlocked.CompareExchange(ref _view, view, current) is var seen && !ReferenceEquals(seen, current))
-            {
-                current = seen;
-            }
-        }
+        /// <summary>One push's share of a pair: its beats merged, what the node knew of the epoch, and the beats it counted in the minute.</summary>
+        public sealed record Outgoing(LessonProgress Entry, Guid UserId, string Epoch, long Count, long Minute, int Counted);
 
         private sealed record RateCounter(long Minute, RedisKey Key);
-    }
-
-    /// <summary>A beat waiting for its batch; completes with its part of the script's answer.</summary>
-    private sealed class QueuedBeat(Pair pair, string entry, int limit, PairView? known, RedisKey rateKey)
-        : TaskCompletionSource<RedisResult>(TaskCreationOptions.RunContinuationsAsynchronously)
-    {
-        public Pair Pair { get; } = pair;
-        public string Entry { get; } = entry;
-        public int Limit { get; } = limit;
-        public PairView? Known { get; } = known;
-        public RedisKey RateKey { get; } = rateKey;
     }
 
     /// <summary>A pair as read: base (if set), epoch, entries already folded into the base, pending entries.</summary>

@@ -1,15 +1,15 @@
 namespace LearnStream.Api.Features.Progress;
 
 /// <summary>
-/// The Lua side of <see cref="RedisProgressBuffer"/>. Redis cannot merge states, so a beat only appends
-/// to the pair's pending list; whoever reads (a beat's answer, a flush) merges in C#.
+/// The Lua side of <see cref="RedisProgressBuffer"/>. Redis cannot merge states, so a node's push only
+/// appends to each pair's pending list; whoever reads (a node, a flush) merges in C#.
 /// <para>
 /// Per pair, a hash holds <c>b</c> (the base: the stored state the first beat loaded, with pending
 /// entries folded in since), <c>e</c> (the epoch: a token set with the first base, so a node can tell
 /// that the base it knows is still the one in Redis) and <c>n</c> (entries ever appended). The pending
 /// list holds the last entries; the ones before them, <c>n</c> minus the list's length ("folded"), are in
 /// the base. A node that has merged the first <c>k</c> entries of an epoch asks only for the ones after
-/// them, so a beat usually reads nothing back but its own count.
+/// them, so a push usually reads back only what other nodes added.
 /// </para>
 /// <para>
 /// A compaction folds what was read into the base and trims exactly those entries, and only while the
@@ -19,58 +19,56 @@ namespace LearnStream.Api.Features.Progress;
 /// </summary>
 internal static class RedisProgressScripts
 {
-    /// <summary>Keys of one beat in <see cref="Add"/>: hash, pending list, learner's dirty set, rate counter.</summary>
-    public const int KeysPerBeat = 4;
+    /// <summary>Keys of one pair in <see cref="Push"/>: hash, pending list, learner's dirty set, rate counter.</summary>
+    public const int KeysPerPair = 4;
 
-    /// <summary>Arguments of one beat in <see cref="Add"/>: entry, member, limit (0: none), known epoch, entries known.</summary>
-    public const int ArgsPerBeat = 5;
+    /// <summary>Arguments of one pair in <see cref="Push"/>: entry, member, beats counted, known epoch, entries known.</summary>
+    public const int ArgsPerPair = 5;
 
     /// <summary>
-    /// Several beats in one call (the buffer batches the beats in flight on a node). KEYS: the dirty
-    /// set, then <see cref="KeysPerBeat"/> per beat; ARGV: ttl seconds, the number of beats, then
-    /// <see cref="ArgsPerBeat"/> per beat. Returns one result per beat: 0 when over its limit; else
-    /// { 1, epoch, n, length, entries after the known ones } when the caller's epoch and count still
-    /// hold, or { 2, epoch or '', n, length, base or '', every earlier pending entry }. The beat's own
-    /// entry, always the last, is never sent back.
+    /// One node's push: per pair, the beats it took since its last push, merged into one entry. KEYS: the
+    /// dirty set, then <see cref="KeysPerPair"/> per pair; ARGV: ttl seconds, the number of pairs, then
+    /// <see cref="ArgsPerPair"/> per pair. Returns one result per pair: { 1, epoch, n, length, rate count,
+    /// entries after the known ones } when the caller's epoch and count still hold, or { 2, epoch or '',
+    /// n, length, rate count, base or '', every earlier pending entry }. The pair's own entry, always the
+    /// last, is never sent back. The rate count is the minute's beats on every node so far.
     /// </summary>
-    public const string Add = """
+    public const string Push = """
         local ttl = ARGV[1]
         local out = {}
         for i = 0, tonumber(ARGV[2]) - 1 do
           local k = 1 + i * 4
           local a = 2 + i * 5
-          local limit = tonumber(ARGV[a + 3])
-          local refused = false
-          if limit > 0 then
-            local count = redis.call('INCR', KEYS[k + 4])
-            if count == 1 then redis.call('EXPIRE', KEYS[k + 4], 120) end
-            refused = count > limit
-          end
-          if refused then
-            out[i + 1] = 0
+          local rate = KEYS[k + 4]
+          local counted = tonumber(ARGV[a + 3])
+          local total
+          if counted > 0 then
+            total = redis.call('INCRBY', rate, counted)
+            if total == counted then redis.call('EXPIRE', rate, 120) end
           else
-            local hash, list = KEYS[k + 1], KEYS[k + 2]
-            local len = redis.call('RPUSH', list, ARGV[a + 1])
-            local n = redis.call('HINCRBY', hash, 'n', 1)
-            if len == 1 then
-              -- A list is only emptied with its pair still marked (a fold), or by the flush that clears the
-              -- mark: an entry pushed onto a non-empty list finds its pair marked and its keys' time renewed.
-              redis.call('SADD', KEYS[1], ARGV[a + 2])
-              redis.call('SADD', KEYS[k + 3], ARGV[a + 2])
-              redis.call('EXPIRE', hash, ttl)
-              redis.call('EXPIRE', list, ttl)
-              redis.call('EXPIRE', KEYS[k + 3], ttl)
-            end
-            local epoch = redis.call('HGET', hash, 'e')
-            local known = tonumber(ARGV[a + 5])
-            local folded = n - len
-            if epoch and epoch == ARGV[a + 4] and known >= folded and known < n then
-              local unseen = {}
-              if known < n - 1 then unseen = redis.call('LRANGE', list, known - folded, len - 2) end
-              out[i + 1] = { 1, epoch, n, len, unseen }
-            else
-              out[i + 1] = { 2, epoch or '', n, len, redis.call('HGET', hash, 'b') or '', redis.call('LRANGE', list, 0, len - 2) }
-            end
+            total = tonumber(redis.call('GET', rate) or '0')
+          end
+          local hash, list = KEYS[k + 1], KEYS[k + 2]
+          local len = redis.call('RPUSH', list, ARGV[a + 1])
+          local n = redis.call('HINCRBY', hash, 'n', 1)
+          if len == 1 then
+            -- A list is only emptied with its pair still marked (a fold), or by the flush that clears the
+            -- mark: an entry pushed onto a non-empty list finds its pair marked and its keys' time renewed.
+            redis.call('SADD', KEYS[1], ARGV[a + 2])
+            redis.call('SADD', KEYS[k + 3], ARGV[a + 2])
+            redis.call('EXPIRE', hash, ttl)
+            redis.call('EXPIRE', list, ttl)
+            redis.call('EXPIRE', KEYS[k + 3], ttl)
+          end
+          local epoch = redis.call('HGET', hash, 'e')
+          local known = tonumber(ARGV[a + 5])
+          local folded = n - len
+          if epoch and epoch == ARGV[a + 4] and known >= folded and known < n then
+            local unseen = {}
+            if known < n - 1 then unseen = redis.call('LRANGE', list, known - folded, len - 2) end
+            out[i + 1] = { 1, epoch, n, len, total, unseen }
+          else
+            out[i + 1] = { 2, epoch or '', n, len, total, redis.call('HGET', hash, 'b') or '', redis.call('LRANGE', list, 0, len - 2) }
           end
         end
         return out
