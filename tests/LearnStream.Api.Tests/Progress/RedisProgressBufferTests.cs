@@ -355,6 +355,35 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task While_pushes_fail_beats_are_refused_and_those_taken_before_reach_redis_later()
+    {
+        // A third node whose Redis user may not append (an ACL), so its loads work and its pushes fail.
+        var user = $"ls_buffer_test_{Guid.NewGuid():N}";
+        var server = _redisA.GetServers()[0];
+        await server.ExecuteAsync("ACL", "SETUSER", user, "on", ">" + user, "~*", "&*", "+@all", "-rpush");
+        try
+        {
+            await using var redisC = await ConnectionMultiplexer.ConnectAsync($"{PostgresRedisFixture.RedisConnectionString},user={user},password={user}");
+            await using var nodeC = Node(redisC);
+            Assert.Equal(10, (await Add(nodeC, Alice.Beat("l1", 1, 0, 10))).State!.WatchedSeconds); // its base holds this beat
+            Assert.Equal(20, (await Add(nodeC, Alice.Beat("l1", 2, 10, 20))).State!.WatchedSeconds);
+
+            await Assert.ThrowsAnyAsync<RedisException>(nodeC.PushAsync);
+
+            await Assert.ThrowsAsync<RedisException>(() => Add(nodeC, Alice.Beat("l1", 3, 20, 30)));
+            Assert.Equal(10, (await NodeA.PeekAsync(Alice.UserId, "l1", Ct))!.WatchedSeconds);
+            await server.ExecuteAsync("ACL", "SETUSER", user, "+rpush");
+            await nodeC.PushAsync();
+            Assert.Equal(20, (await NodeA.PeekAsync(Alice.UserId, "l1", Ct))!.WatchedSeconds);
+            Assert.Equal(30, (await Add(nodeC, Alice.Beat("l1", 3, 20, 30))).State!.WatchedSeconds);
+        }
+        finally
+        {
+            await server.ExecuteAsync("ACL", "DELUSER", user);
+        }
+    }
+
+    [Fact]
     public async Task A_node_stopping_pushes_the_beats_it_took()
     {
         await Add(NodeA, Alice.Beat("l1", 1, 0, 10));

@@ -217,8 +217,14 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             await Task.WhenAll(folds);
             if (failure is not null)
             {
+                if (!_pushFailing)
+                {
+                    _logger.LogWarning("Progress beats cannot reach Redis ({Error}); beats are refused until a push succeeds", failure.GetType().Name);
+                }
+                _pushFailing = true;
                 ExceptionDispatchInfo.Throw(failure);
             }
+            _pushFailing = false;
         }
         finally
         {
@@ -265,15 +271,14 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             try
             {
                 await PushAsync();
-                _pushFailing = false;
             }
-            catch (Exception e) when (e is RedisException or RedisTimeoutException)
+            catch (Exception e)
             {
-                if (!_pushFailing)
+                // Beats stay for the next push; Redis failures are logged by the push itself.
+                if (e is not (RedisException or RedisTimeoutException))
                 {
-                    _logger.LogWarning("Progress beats cannot reach Redis ({Error}); beats are refused until they can", e.GetType().Name);
+                    _logger.LogError("Progress push failed ({Error})", e.GetType().Name);
                 }
-                _pushFailing = true;
             }
         }
     }
