@@ -86,23 +86,20 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         }
         var pair = PairOf(state.Key, state.UserId);
         var minute = _time.GetUtcNow().ToUnixTimeSeconds() / 60;
-        while (true)
+        var added = pair.Add(state, maxPerMinute, minute, _options.CompletionThreshold);
+        // Not loaded: the pair's first beat on this node, or a push found its base gone in Redis.
+        while (added is null)
         {
-            if (!pair.IsLoaded)
-            {
-                await pair.LoadOnceAsync(() => LoadAsync(pair, state, minute, loadStored, cancellationToken));
-            }
-            // Null only when a push found the pair's base gone between the load and here: read it again.
-            if (pair.Add(state, maxPerMinute, minute, _options.CompletionThreshold) is not { } added)
-            {
-                continue;
-            }
-            if (added.Queue)
-            {
-                _unpushed.Enqueue(pair);
-            }
-            return new BufferedWrite(added.Merged, RateLimited: added.Merged is null);
+            // Shared by the beats that wait on it, so a caller that gives up stops waiting without ending it.
+            await pair.LoadOnceAsync(() => LoadAsync(pair, state, minute, loadStored)).WaitAsync(cancellationToken);
+            added = pair.Add(state, maxPerMinute, minute, _options.CompletionThreshold);
         }
+        var (merged, queue) = added.Value;
+        if (queue)
+        {
+            _unpushed.Enqueue(pair);
+        }
+        return new BufferedWrite(merged, RateLimited: merged is null);
     }
 
     public async Task<LessonProgress?> PeekAsync(Guid userId, string lessonId, CancellationToken cancellationToken)
@@ -315,26 +312,25 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     /// A pair's first beat on this node: the pair as Redis has it; when Redis holds no base yet, the stored
     /// state merged with what is pending (and the beat) becomes the base.
     /// </summary>
-    private async Task LoadAsync(Pair pair, LessonProgress first, long minute, Func<CancellationToken, Task<LessonProgress?>> loadStored,
-        CancellationToken cancellationToken)
+    private async Task LoadAsync(Pair pair, LessonProgress first, long minute, Func<CancellationToken, Task<LessonProgress?>> loadStored)
     {
         var db = _redis.GetDatabase();
         var threshold = _options.CompletionThreshold;
         // The minute's count so far on every node, so a node new to a beating pair starts from it.
-        var counted = db.StringGetAsync(pair.RateKey(minute));
+        var counted = (long)await db.StringGetAsync(pair.RateKey(minute));
         for (var attempt = 1; ; attempt++)
         {
             var read = ReadEntry(await db.ScriptEvaluateAsync(RedisProgressScripts.Read, [pair.HashKey, pair.PendingKey]));
             var merged = read.Merged(threshold);
             if (read.Base is not null)
             {
-                pair.Loaded(read.Epoch, read.Folded + read.Pending.Count, merged!, minute, (long)await counted, threshold);
+                pair.Loaded(read.Epoch, read.Folded + read.Pending.Count, merged!, minute, counted, threshold);
                 return;
             }
             // The first beat of a pair (or the first after its keys expired, or after a flush trimmed
             // entries that had no base) starts from the store; later ones read the base.
             merged = merged is null ? first : merged.Merge(first, threshold);
-            if (await loadStored(cancellationToken) is { } stored)
+            if (await loadStored(CancellationToken.None) is { } stored)
             {
                 merged = stored.Merge(merged, threshold);
             }
@@ -342,7 +338,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             if (await SetBaseAsync(pair.Member, merged, epoch, read.Folded) || attempt == 3)
             {
                 // Three lost races in a row: answer from what was read; the next push brings the rest.
-                pair.Loaded(epoch, read.Folded + read.Pending.Count, merged, minute, (long)await counted, threshold);
+                pair.Loaded(epoch, read.Folded + read.Pending.Count, merged, minute, counted, threshold);
                 return;
             }
         }
@@ -446,17 +442,6 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         public RedisKey HashKey { get; } = hashKey;
         public RedisKey PendingKey { get; } = pendingKey;
         public RedisKey UserDirtyKey { get; } = userDirtyKey;
-
-        public bool IsLoaded
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _state is not null && !_stale;
-                }
-            }
-        }
 
         public LessonProgress? State => Volatile.Read(ref _state);
 
