@@ -5,7 +5,8 @@ public sealed record BufferedWrite(LessonProgress? State, bool RateLimited);
 
 /// <summary>
 /// The write-behind buffer between beats and the progress store: in Redis when one is configured (every
-/// node merges into the same entries, and an acknowledged beat survives the node), in process otherwise.
+/// node merges into the same entries, and an acknowledged beat survives its node once the node has
+/// pushed it, within a push interval), in process otherwise.
 /// A background flusher writes dirty entries to the store in batches every few seconds and once more on
 /// a graceful stop.
 /// </summary>
@@ -24,7 +25,8 @@ public interface IProgressBuffer
 
     /// <summary>
     /// Writes dirty entries to the store in batches: all of them, or only <paramref name="userId"/>'s
-    /// (reads of one learner's progress call this first, so they see every acknowledged beat). An entry
+    /// (reads of one learner's progress call this first, so they see every beat their node acknowledged
+    /// and every beat other nodes have pushed). An entry
     /// stays dirty if the write fails or if a beat arrived while it was being written. Returns the number
     /// of entries written.
     /// </summary>

@@ -6,8 +6,8 @@ public static class ProgressBufferExtensions
 {
     /// <summary>
     /// The write-behind buffer: in Redis when one is configured, so every node merges into the same
-    /// entries and an acknowledged beat outlives its node; in process otherwise. The flusher runs on
-    /// every node either way.
+    /// entries and an acknowledged beat outlives its node once pushed (within a push interval); in
+    /// process otherwise. The flusher runs on every node either way.
     /// </summary>
     public static IHostApplicationBuilder AddProgressBuffer(this IHostApplicationBuilder builder)
     {
