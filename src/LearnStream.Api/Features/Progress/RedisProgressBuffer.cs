@@ -16,11 +16,11 @@ namespace LearnStream.Api.Features.Progress;
 /// <para>
 /// A beat costs no Redis call in the steady state. A node keeps, per pair it serves, everything it knows
 /// merged (the pair as Redis had it at the node's last exchange, plus the beats the node took since) and
-/// answers from that. Every <see cref="ProgressOptions.PushIntervalMilliseconds"/> it sends each pair's
-/// new beats, merged into one entry, in one script call per <see cref="MaxBatch"/> pairs, and gets back
-/// in the same answer what other nodes added meanwhile. Merging is idempotent and commutative, so one
-/// entry per pair and interval holds exactly what its beats held. A pair's first beat on a node reads
-/// the pair from Redis (and, when Redis has no base, from the store).
+/// answers from that. Every <see cref="ProgressOptions.PushIntervalMilliseconds"/> it sends each pair
+/// that took beats since, its whole state as one entry, in one script call per <see cref="MaxBatch"/>
+/// pairs, and gets back in the same answer what other nodes added meanwhile. Merging is idempotent and
+/// commutative, so a state sent again, or holding entries Redis already has, merges to the same result.
+/// A pair's first beat on a node reads the pair from Redis (and, when Redis has no base, from the store).
 /// </para>
 /// <para>
 /// What this trades: a node that dies on its own loses the beats it took in its last interval (a stop
@@ -155,9 +155,9 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends every pair's beats taken since its last push, one entry per pair, and merges into each pair
-    /// what other nodes added. On failure the beats stay to be sent again (a resent entry merges to the
-    /// same state) and the failure propagates. One push at a time.
+    /// Sends every pair that took beats since its last push, its whole state as one entry, and merges
+    /// into each pair what other nodes added. On failure the pairs stay marked to be sent again and the
+    /// failure propagates (beats are refused until a push succeeds). One push at a time.
     /// </summary>
     public async Task PushAsync()
     {
@@ -420,8 +420,8 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
 
     /// <summary>
     /// A pair as this node knows it: its keys; everything it knows merged (<see cref="State"/>), which
-    /// holds the first <c>Count</c> entries of the pair's epoch in Redis; the beats not yet pushed, merged;
-    /// and this minute's count of beats, as Redis had it plus the ones taken here since.
+    /// holds the first <c>Count</c> entries of the pair's epoch in Redis; whether it took beats since its
+    /// last push; and this minute's count of beats, as Redis had it plus the ones taken here since.
     /// </summary>
     private sealed class Pair(string member, Guid userId, RedisKey hashKey, RedisKey pendingKey, RedisKey userDirtyKey, string ratePrefix)
     {
@@ -535,7 +535,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             }
         }
 
-        /// <summary>A push that failed gives its entry back; true when the pair must join the queue again.</summary>
+        /// <summary>A push that failed marks the pair to be sent again; true when it must join the queue again.</summary>
         public bool Return()
         {
             lock (_gate)
