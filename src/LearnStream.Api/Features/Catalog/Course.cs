@@ -54,7 +54,21 @@ public sealed class Course
 
     public bool IsInstructor(string userId) => InstructorIds.Contains(userId, StringComparer.Ordinal);
 
-    public Lesson? FindLesson(string lessonId) => Lessons.FirstOrDefault(l => l.Id == lessonId);
+    /// <summary>A plain scan: every beat looks its lesson up here, and an iterator per call costs more than the search.</summary>
+    public Lesson? FindLesson(string lessonId)
+    {
+        foreach (var section in Sections)
+        {
+            foreach (var lesson in section.Lessons)
+            {
+                if (string.Equals(lesson.Id, lessonId, StringComparison.Ordinal))
+                {
+                    return lesson;
+                }
+            }
+        }
+        return null;
+    }
 
     public Section? FindSection(string sectionId) => Sections.FirstOrDefault(s => s.Id == sectionId);
 }
