@@ -207,6 +207,56 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_push_counting_an_earlier_minute_leaves_the_later_minutes_count()
+    {
+        // A took two beats in one minute and pushes them only after B pushed the next minute's three.
+        await Add(NodeA, Alice.Beat("l1", 1, 0, 10), max: 3);
+        await Add(NodeA, Alice.Beat("l1", 2, 10, 20), max: 3);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        for (var i = 3; i <= 5; i++)
+        {
+            Assert.False((await Add(NodeB, Alice.Beat("l1", i, 10 * i, 10 * i + 10), max: 3)).RateLimited);
+        }
+        await NodeB.PushAsync();
+        await NodeA.PushAsync();
+
+        var minute = _time.GetUtcNow().ToUnixTimeSeconds() / 60;
+        var counted = await _redisA.GetDatabase().HashGetAsync($"{_prefix}progress:{Alice.UserId:N}:l1", ["m", "r"]);
+        Assert.Equal([minute, 3], counted.Select(v => (long)v));
+        // A node new to the pair starts from that count.
+        await using var nodeC = Node(ConnectionMultiplexer.Connect(PostgresRedisFixture.RedisConnectionString));
+        Assert.True((await Add(nodeC, Alice.Beat("l1", 6, 60, 70), max: 3)).RateLimited);
+    }
+
+    [Fact]
+    public async Task A_pair_pushed_by_one_node_keeps_one_state_in_redis_and_loses_nothing()
+    {
+        for (var i = 1; i <= 5; i++)
+        {
+            await Add(NodeA, Alice.Beat("l1", i, 10 * i, 10 * i + 10));
+            await NodeA.PushAsync();
+        }
+
+        // Each push held everything Redis had of the pair, so it replaced it: no pending entries.
+        var db = _redisA.GetDatabase();
+        Assert.Equal(0, await db.ListLengthAsync($"{_prefix}progress:{Alice.UserId:N}:l1:p"));
+        Assert.Equal(5, (long)await db.HashGetAsync($"{_prefix}progress:{Alice.UserId:N}:l1", "n"));
+        Assert.Equal(50, (await NodeB.PeekAsync(Alice.UserId, "l1", Ct))!.WatchedSeconds);
+
+        // Once another node's push lands in between, A's next push is appended and brings B's back.
+        // (B knew every entry when it pushed, so B's push replaced the base too.)
+        await Add(NodeB, Alice.Beat("l1", 6, 200, 210));
+        await NodeB.PushAsync();
+        Assert.Equal(60, (await Add(NodeA, Alice.Beat("l1", 7, 300, 310))).State!.WatchedSeconds);
+        await NodeA.PushAsync();
+        Assert.Equal(1, await db.ListLengthAsync($"{_prefix}progress:{Alice.UserId:N}:l1:p"));
+        Assert.Equal(80, (await Add(NodeA, Alice.Beat("l1", 8, 400, 410))).State!.WatchedSeconds);
+
+        Assert.Equal(1, await NodeA.FlushAsync(Store, null, Ct));
+        Assert.Equal(80, (await Stored("l1")).WatchedSeconds);
+    }
+
+    [Fact]
     public async Task Nodes_beating_one_pair_at_once_learn_each_others_counts_at_their_next_push()
     {
         Assert.False((await Add(NodeA, Alice.Beat("l1", 1, 0, 10), max: 3)).RateLimited);
@@ -357,22 +407,24 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
     [Fact]
     public async Task While_pushes_fail_beats_are_refused_and_those_taken_before_reach_redis_later()
     {
-        // A third node whose Redis user may not append (an ACL), so its loads work and its pushes fail.
+        // A third node with a Redis user of its own, which loses the right to HSET (an ACL) once its
+        // beats are taken: every push writes the pair's hash first, so its pushes fail and leave nothing.
         var user = $"ls_buffer_test_{Guid.NewGuid():N}";
         var server = _redisA.GetServers()[0];
-        await server.ExecuteAsync("ACL", "SETUSER", user, "on", ">" + user, "~*", "&*", "+@all", "-rpush");
+        await server.ExecuteAsync("ACL", "SETUSER", user, "on", ">" + user, "~*", "&*", "+@all");
         try
         {
             await using var redisC = await ConnectionMultiplexer.ConnectAsync($"{PostgresRedisFixture.RedisConnectionString},user={user},password={user}");
             await using var nodeC = Node(redisC);
             Assert.Equal(10, (await Add(nodeC, Alice.Beat("l1", 1, 0, 10))).State!.WatchedSeconds); // its base holds this beat
             Assert.Equal(20, (await Add(nodeC, Alice.Beat("l1", 2, 10, 20))).State!.WatchedSeconds);
+            await server.ExecuteAsync("ACL", "SETUSER", user, "-hset");
 
             await Assert.ThrowsAnyAsync<RedisException>(nodeC.PushAsync);
 
             await Assert.ThrowsAsync<RedisException>(() => Add(nodeC, Alice.Beat("l1", 3, 20, 30)));
             Assert.Equal(10, (await NodeA.PeekAsync(Alice.UserId, "l1", Ct))!.WatchedSeconds);
-            await server.ExecuteAsync("ACL", "SETUSER", user, "+rpush");
+            await server.ExecuteAsync("ACL", "SETUSER", user, "+hset");
             await nodeC.PushAsync();
             Assert.Equal(20, (await NodeA.PeekAsync(Alice.UserId, "l1", Ct))!.WatchedSeconds);
             Assert.Equal(30, (await Add(nodeC, Alice.Beat("l1", 3, 20, 30))).State!.WatchedSeconds);
@@ -426,8 +478,13 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
     [Fact]
     public async Task Keys_of_a_pair_expire_when_it_stays_idle()
     {
+        // A's second push replaces the base; B's, which missed it, goes to the pending list.
         await Add(NodeA, Alice.Beat("l1", 1, 0, 10));
         await NodeA.PushAsync();
+        await Add(NodeB, Alice.Beat("l1", 2, 10, 20));
+        await Add(NodeA, Alice.Beat("l1", 3, 20, 30));
+        await NodeA.PushAsync();
+        await NodeB.PushAsync();
 
         var db = _redisA.GetDatabase();
         foreach (var key in new[] { $"{_prefix}progress:{Alice.UserId:N}:l1", $"{_prefix}progress:{Alice.UserId:N}:l1:p", $"{_prefix}progress:dirty:{Alice.UserId:N}" })

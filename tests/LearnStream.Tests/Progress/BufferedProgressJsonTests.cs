@@ -1,3 +1,4 @@
+using System.Text;
 using LearnStream.Api.Features.Progress;
 
 namespace LearnStream.Tests.Progress;
@@ -40,6 +41,6 @@ public class BufferedProgressJsonTests
         Assert.True(back.SameProgressAs(state));
         Assert.Null(back.Duration);
         Assert.Null(back.CompletedAt);
-        Assert.DoesNotContain("\"d\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"d\"", Encoding.UTF8.GetString(json), StringComparison.Ordinal);
     }
 }

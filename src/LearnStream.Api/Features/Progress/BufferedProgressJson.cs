@@ -10,14 +10,15 @@ namespace LearnStream.Api.Features.Progress;
 /// </summary>
 public static class BufferedProgressJson
 {
-    public static string Serialize(LessonProgress state) =>
-        JsonSerializer.Serialize(new BufferedState(
+    /// <summary>UTF-8, as Redis stores it: no text to encode on the way out or decode on the way back.</summary>
+    public static byte[] Serialize(LessonProgress state) =>
+        JsonSerializer.SerializeToUtf8Bytes(new BufferedState(
             state.UserId, state.CourseId, state.LessonId, state.Watched.ToFlat(),
             [.. state.Sessions.Select(s => new BufferedSession(s.Id, s.StartedAt.UtcTicks, s.Sequence, s.Position))],
             state.Duration, state.CompletedAt?.UtcTicks, state.FirstWatchedAt.UtcTicks, state.LastWatchedAt.UtcTicks),
             BufferedProgressJsonContext.Default.BufferedState);
 
-    public static LessonProgress Deserialize(string json)
+    public static LessonProgress Deserialize(ReadOnlySpan<byte> json)
     {
         var s = JsonSerializer.Deserialize(json, BufferedProgressJsonContext.Default.BufferedState)
             ?? throw new JsonException("Empty buffered progress.");

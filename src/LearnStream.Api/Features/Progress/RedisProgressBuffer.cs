@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Runtime.ExceptionServices;
 using LearnStream.Api.Common;
 using Microsoft.Extensions.Caching.Memory;
@@ -11,15 +10,17 @@ namespace LearnStream.Api.Features.Progress;
 /// <summary>
 /// The buffer shared by every node: per learner and lesson a hash (base state, epoch, entry count) and a
 /// list of pending entries, plus dirty sets (all, and per learner) that the flush works from (see
-/// <see cref="RedisProgressScripts"/>). Every node appends to the same list, so beats for one pair on two
+/// <see cref="RedisProgressScripts"/>). Every node pushes to the same keys, so beats for one pair on two
 /// nodes meet in one state. Keys of a pair idle for a week expire.
 /// <para>
 /// A beat costs no Redis call in the steady state. A node keeps, per pair it serves, everything it knows
 /// merged (the pair as Redis had it at the node's last exchange, plus the beats the node took since) and
 /// answers from that. Every <see cref="ProgressOptions.PushIntervalMilliseconds"/> it sends each pair
 /// that took beats since, its whole state as one entry, in one script call per <see cref="MaxBatch"/>
-/// pairs, and gets back in the same answer what other nodes added meanwhile. Merging is idempotent and
-/// commutative, so a state sent again, or holding entries Redis already has, merges to the same result.
+/// pairs, and gets back in the same answer what other nodes added meanwhile. When no other node pushed
+/// the pair since, the state holds everything Redis has of it and replaces it, so the flush reads one
+/// state per pair however many beats it took. Merging is idempotent and commutative, so a state sent
+/// again, or holding entries Redis already has, merges to the same result.
 /// A pair's first beat on a node reads the pair from Redis (and, when Redis has no base, from the store).
 /// </para>
 /// <para>
@@ -297,13 +298,13 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             keys[k] = pair.HashKey;
             keys[k + 1] = pair.PendingKey;
             keys[k + 2] = pair.UserDirtyKey;
-            keys[k + 3] = pair.RateKey(outgoing.Minute);
             var a = 2 + i * RedisProgressScripts.ArgsPerPair;
             args[a] = BufferedProgressJson.Serialize(outgoing.Entry);
             args[a + 1] = pair.Member;
             args[a + 2] = outgoing.Counted;
             args[a + 3] = outgoing.Epoch;
             args[a + 4] = outgoing.Count;
+            args[a + 5] = outgoing.Minute;
         }
         return db.ScriptEvaluateAsync(RedisProgressScripts.Push, keys, args);
     }
@@ -316,12 +317,12 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     {
         var db = _redis.GetDatabase();
         var threshold = _options.CompletionThreshold;
-        // The minute's count so far on every node, so a node new to a beating pair starts from it.
-        var counted = (long)await db.StringGetAsync(pair.RateKey(minute));
         for (var attempt = 1; ; attempt++)
         {
             var read = ReadEntry(await db.ScriptEvaluateAsync(RedisProgressScripts.Read, [pair.HashKey, pair.PendingKey]));
             var merged = read.Merged(threshold);
+            // The minute's count so far on every node, so a node new to a beating pair starts from it.
+            var counted = read.RateMinute == minute ? read.RateCount : 0;
             if (read.Base is not null)
             {
                 pair.Loaded(read.Epoch, read.Folded + read.Pending.Count, merged!, minute, counted, threshold);
@@ -349,7 +350,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     {
         if (!_pairs.TryGetValue(member, out Pair? pair))
         {
-            pair = new Pair(member, userId, HashKey(member), PendingKey(member), UserDirtyKey(userId), _prefix + "rate:" + member + ":");
+            pair = new Pair(member, userId, HashKey(member), PendingKey(member), UserDirtyKey(userId));
             _pairs.Set(member, pair, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = RememberFor });
         }
         return pair!;
@@ -396,17 +397,17 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     {
         var result = await db.ScriptEvaluateAsync(RedisProgressScripts.Compact,
             [HashKey(member), PendingKey(member), _dirtyKey, UserDirtyKey(userId)],
-            [epoch, folded, merged is null ? "" : BufferedProgressJson.Serialize(merged), trim, clean ? "1" : "0", member, TtlSeconds]);
+            [epoch, folded, merged is null ? RedisValue.EmptyString : BufferedProgressJson.Serialize(merged), trim, clean ? "1" : "0", member, TtlSeconds]);
         return (long)result == 1;
     }
 
     private static BufferEntry ReadEntry(RedisResult result)
     {
         var parts = (RedisResult[])result!;
-        var baseJson = (string?)parts[3];
-        var pending = ((RedisResult[])parts[4]!).Select(p => BufferedProgressJson.Deserialize((string)p!)).ToList();
-        return new BufferEntry(string.IsNullOrEmpty(baseJson) ? null : BufferedProgressJson.Deserialize(baseJson),
-            (string)parts[0]!, (long)parts[1] - (long)parts[2], pending);
+        var baseJson = (byte[]?)parts[3];
+        var pending = ((RedisResult[])parts[4]!).Select(p => BufferedProgressJson.Deserialize((byte[])p!)).ToList();
+        return new BufferEntry(baseJson is not { Length: > 0 } ? null : BufferedProgressJson.Deserialize(baseJson),
+            (string)parts[0]!, (long)parts[1] - (long)parts[2], pending, (long)parts[5], (long)parts[6]);
     }
 
     // Members are "{userId:N}:{lessonId}" (LessonProgress.Key).
@@ -423,7 +424,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     /// holds the first <c>Count</c> entries of the pair's epoch in Redis; whether it took beats since its
     /// last push; and this minute's count of beats, as Redis had it plus the ones taken here since.
     /// </summary>
-    private sealed class Pair(string member, Guid userId, RedisKey hashKey, RedisKey pendingKey, RedisKey userDirtyKey, string ratePrefix)
+    private sealed class Pair(string member, Guid userId, RedisKey hashKey, RedisKey pendingKey, RedisKey userDirtyKey)
     {
         private readonly Lock _gate = new();
         private Task? _loading;
@@ -436,7 +437,6 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         private long _minute;
         private int _countedHere;
         private long _countedInRedis;
-        private RateCounter? _rate;
 
         public string Member { get; } = member;
         public RedisKey HashKey { get; } = hashKey;
@@ -562,7 +562,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             var length = (long)parts[3];
             var counted = (long)parts[4];
             var full = (long)parts[0] == 2;
-            var baseJson = full ? (string?)parts[5] : null;
+            var baseJson = full ? (byte[]?)parts[5] : null;
             var entries = (RedisResult[])parts[full ? 6 : 5]!;
             lock (_gate)
             {
@@ -571,7 +571,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                     _countedInRedis = counted;
                     _countedHere -= outgoing.Counted;
                 }
-                if (full && string.IsNullOrEmpty(baseJson))
+                if (full && baseJson is not { Length: > 0 })
                 {
                     // Redis lost the base (keys expired, or a flush trimmed entries that had none): read again on the next beat.
                     (_epoch, _count, _loading, _stale) = ("", 0, null, true);
@@ -584,7 +584,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                 }
                 foreach (var entry in entries)
                 {
-                    merged = merged.Merge(BufferedProgressJson.Deserialize((string)entry!), threshold);
+                    merged = merged.Merge(BufferedProgressJson.Deserialize((byte[])entry!), threshold);
                 }
                 Volatile.Write(ref _state, merged);
                 (_epoch, _count) = (epoch, count);
@@ -592,26 +592,12 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             }
         }
 
-        /// <summary>The counter of one minute (the limit counts per minute), its key built once per minute.</summary>
-        public RedisKey RateKey(long minute)
-        {
-            var rate = Volatile.Read(ref _rate);
-            if (rate is null || rate.Minute != minute)
-            {
-                rate = new RateCounter(minute, ratePrefix + minute.ToString(CultureInfo.InvariantCulture));
-                Volatile.Write(ref _rate, rate);
-            }
-            return rate.Key;
-        }
-
         /// <summary>One push's share of a pair: its beats merged, what the node knew of the epoch, and the beats it counted in the minute.</summary>
         public sealed record Outgoing(LessonProgress Entry, Guid UserId, string Epoch, long Count, long Minute, int Counted);
-
-        private sealed record RateCounter(long Minute, RedisKey Key);
     }
 
-    /// <summary>A pair as read: base (if set), epoch, entries already folded into the base, pending entries.</summary>
-    private sealed record BufferEntry(LessonProgress? Base, string Epoch, long Folded, List<LessonProgress> Pending)
+    /// <summary>A pair as read: base (if set), epoch, entries already folded into the base, pending entries, and the latest minute's beats.</summary>
+    private sealed record BufferEntry(LessonProgress? Base, string Epoch, long Folded, List<LessonProgress> Pending, long RateMinute, long RateCount)
     {
         public LessonProgress? Merged(double threshold)
         {

@@ -1,12 +1,14 @@
 namespace LearnStream.Api.Features.Progress;
 
 /// <summary>
-/// The Lua side of <see cref="RedisProgressBuffer"/>. Redis cannot merge states, so a node's push only
-/// appends to each pair's pending list; whoever reads (a node, a flush) merges in C#.
+/// The Lua side of <see cref="RedisProgressBuffer"/>. Redis cannot merge states: a node's push either
+/// replaces the base with a state that holds it and every entry, or appends to the pair's pending list;
+/// whoever reads (a node, a flush) merges in C#.
 /// <para>
 /// Per pair, a hash holds <c>b</c> (the base: the stored state the first beat loaded, with pending
 /// entries folded in since), <c>e</c> (the epoch: a token set with the first base, so a node can tell
-/// that the base it knows is still the one in Redis) and <c>n</c> (entries ever appended). The pending
+/// that the base it knows is still the one in Redis), <c>n</c> (entries ever pushed) and the rate count
+/// (<c>m</c>, <c>r</c>). The pending
 /// list holds the last entries; the ones before them, <c>n</c> minus the list's length ("folded"), are in
 /// the base. A node that has merged the first <c>k</c> entries of an epoch asks only for the ones after
 /// them, so a push usually reads back only what other nodes added.
@@ -19,66 +21,88 @@ namespace LearnStream.Api.Features.Progress;
 /// </summary>
 internal static class RedisProgressScripts
 {
-    /// <summary>Keys of one pair in <see cref="Push"/>: hash, pending list, learner's dirty set, rate counter.</summary>
-    public const int KeysPerPair = 4;
+    /// <summary>Keys of one pair in <see cref="Push"/>: hash, pending list, learner's dirty set.</summary>
+    public const int KeysPerPair = 3;
 
-    /// <summary>Arguments of one pair in <see cref="Push"/>: entry, member, beats counted, known epoch, entries known.</summary>
-    public const int ArgsPerPair = 5;
+    /// <summary>Arguments of one pair in <see cref="Push"/>: entry, member, beats counted, known epoch, entries known, minute.</summary>
+    public const int ArgsPerPair = 6;
 
     /// <summary>
-    /// One node's push: per pair, the beats it took since its last push, merged into one entry. KEYS: the
-    /// dirty set, then <see cref="KeysPerPair"/> per pair; ARGV: ttl seconds, the number of pairs, then
-    /// <see cref="ArgsPerPair"/> per pair. Returns one result per pair: { 1, epoch, n, length, rate count,
+    /// One node's push: per pair, everything the node knows merged into one entry. KEYS: the dirty set,
+    /// then <see cref="KeysPerPair"/> per pair; ARGV: ttl seconds, the number of pairs, then
+    /// <see cref="ArgsPerPair"/> per pair. When the node has merged the base and every entry of the
+    /// current epoch (the usual case: no other node pushed the pair since), its entry holds them all and
+    /// replaces them as the base, so a pair beating on one node keeps one value, not a growing list.
+    /// Otherwise the entry is appended. Returns one result per pair: { 1, epoch, n, length, rate count,
     /// entries after the known ones } when the caller's epoch and count still hold, or { 2, epoch or '',
-    /// n, length, rate count, base or '', every earlier pending entry }. The pair's own entry, always the
-    /// last, is never sent back. The rate count is the minute's beats on every node so far.
+    /// n, length, rate count, base or '', every earlier pending entry }. The pair's own entry is never sent
+    /// back. The hash's <c>m</c> and <c>r</c> count the beats of the latest minute on every node (a push
+    /// counting an earlier minute leaves them); the rate count returned is the minute's total so far.
+    /// The first write of each pair is an HSET, so a pair whose push fails keeps nothing of it.
     /// </summary>
     public const string Push = """
         local ttl = ARGV[1]
         local out = {}
         for i = 0, tonumber(ARGV[2]) - 1 do
-          local k = 1 + i * 4
-          local a = 2 + i * 5
-          local rate = KEYS[k + 4]
-          local counted = tonumber(ARGV[a + 3])
-          local total
-          if counted > 0 then
-            total = redis.call('INCRBY', rate, counted)
-            if total == counted then redis.call('EXPIRE', rate, 120) end
-          else
-            total = tonumber(redis.call('GET', rate) or '0')
+          local k = 1 + i * 3
+          local a = 2 + i * 6
+          local hash, list, member = KEYS[k + 1], KEYS[k + 2], ARGV[a + 2]
+          local h = redis.call('HMGET', hash, 'e', 'n', 'm', 'r')
+          local epoch, n = h[1], tonumber(h[2] or '0') + 1
+          local minute, counted = tonumber(ARGV[a + 6]), tonumber(ARGV[a + 3])
+          local rm, rc = tonumber(h[3] or '0'), tonumber(h[4] or '0')
+          local total = counted
+          if minute == rm then
+            rc = rc + counted
+            total = rc
+          elseif minute > rm then
+            rm, rc = minute, counted
           end
-          local hash, list = KEYS[k + 1], KEYS[k + 2]
-          local len = redis.call('RPUSH', list, ARGV[a + 1])
-          local n = redis.call('HINCRBY', hash, 'n', 1)
-          if len == 1 then
-            -- A list is only emptied with its pair still marked (a fold), or by the flush that clears the
-            -- mark: an entry pushed onto a non-empty list finds its pair marked and its keys' time renewed.
-            redis.call('SADD', KEYS[1], ARGV[a + 2])
-            redis.call('SADD', KEYS[k + 3], ARGV[a + 2])
-            redis.call('EXPIRE', hash, ttl)
-            redis.call('EXPIRE', list, ttl)
-            redis.call('EXPIRE', KEYS[k + 3], ttl)
-          end
-          local epoch = redis.call('HGET', hash, 'e')
           local known = tonumber(ARGV[a + 5])
-          local folded = n - len
-          if epoch and epoch == ARGV[a + 4] and known >= folded and known < n then
-            local unseen = {}
-            if known < n - 1 then unseen = redis.call('LRANGE', list, known - folded, len - 2) end
-            out[i + 1] = { 1, epoch, n, len, total, unseen }
+          local current = epoch and epoch == ARGV[a + 4]
+          if current and known == n - 1 then
+            redis.call('HSET', hash, 'n', n, 'm', rm, 'r', rc, 'b', ARGV[a + 1])
+            redis.call('DEL', list)
+            redis.call('SADD', KEYS[1], member)
+            redis.call('SADD', KEYS[k + 3], member)
+            redis.call('EXPIRE', hash, ttl)
+            redis.call('EXPIRE', KEYS[k + 3], ttl)
+            out[i + 1] = { 1, epoch, n, 0, total, {} }
           else
-            out[i + 1] = { 2, epoch or '', n, len, total, redis.call('HGET', hash, 'b') or '', redis.call('LRANGE', list, 0, len - 2) }
+            redis.call('HSET', hash, 'n', n, 'm', rm, 'r', rc)
+            local len = redis.call('RPUSH', list, ARGV[a + 1])
+            if len == 1 then
+              -- A list is only emptied with its pair still marked (a fold), or by the flush that clears the
+              -- mark: an entry pushed onto a non-empty list finds its pair marked and its keys' time renewed.
+              redis.call('SADD', KEYS[1], member)
+              redis.call('SADD', KEYS[k + 3], member)
+              redis.call('EXPIRE', hash, ttl)
+              redis.call('EXPIRE', list, ttl)
+              redis.call('EXPIRE', KEYS[k + 3], ttl)
+            end
+            local folded = n - len
+            if current and known >= folded and known < n then
+              local unseen = {}
+              if known < n - 1 then unseen = redis.call('LRANGE', list, known - folded, len - 2) end
+              out[i + 1] = { 1, epoch, n, len, total, unseen }
+            else
+              local earlier = {}
+              if len > 1 then earlier = redis.call('LRANGE', list, 0, len - 2) end
+              out[i + 1] = { 2, epoch or '', n, len, total, redis.call('HGET', hash, 'b') or '', earlier }
+            end
           end
         end
         return out
         """;
 
-    /// <summary>KEYS: hash, pending list. Returns { epoch or '', n, length, base or '', pending }.</summary>
+    /// <summary>
+    /// KEYS: hash, pending list. Returns { epoch or '', n, length, base or '', pending, rate minute, rate count }
+    /// (the minute and count 0 when none was counted).
+    /// </summary>
     public const string Read = """
-        local h = redis.call('HMGET', KEYS[1], 'e', 'n', 'b')
+        local h = redis.call('HMGET', KEYS[1], 'e', 'n', 'b', 'm', 'r')
         local pending = redis.call('LRANGE', KEYS[2], 0, -1)
-        return { h[1] or '', tonumber(h[2] or '0'), #pending, h[3] or '', pending }
+        return { h[1] or '', tonumber(h[2] or '0'), #pending, h[3] or '', pending, tonumber(h[4] or '0'), tonumber(h[5] or '0') }
         """;
 
     /// <summary>
