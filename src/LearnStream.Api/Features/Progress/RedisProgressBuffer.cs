@@ -395,9 +395,11 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
 
     private async Task<bool> CompactAsync(IDatabaseAsync db, string member, Guid userId, string epoch, long folded, LessonProgress? merged, long trim, bool clean)
     {
+        // With nothing to trim the base stays as it is (usually the case: a push replaced it), so it is not sent.
+        RedisValue folding = merged is not null && trim > 0 ? BufferedProgressJson.Serialize(merged) : RedisValue.EmptyString;
         var result = await db.ScriptEvaluateAsync(RedisProgressScripts.Compact,
             [HashKey(member), PendingKey(member), _dirtyKey, UserDirtyKey(userId)],
-            [epoch, folded, merged is null ? RedisValue.EmptyString : BufferedProgressJson.Serialize(merged), trim, clean ? "1" : "0", member, TtlSeconds]);
+            [epoch, folded, folding, trim, clean ? "1" : "0", member, TtlSeconds]);
         return (long)result == 1;
     }
 

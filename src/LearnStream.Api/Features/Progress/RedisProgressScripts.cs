@@ -122,9 +122,9 @@ internal static class RedisProgressScripts
 
     /// <summary>
     /// KEYS: hash, pending list, dirty set, learner's dirty set. ARGV: epoch when read ('' for none),
-    /// folded count when read, merged state ('' when there is no base to fold into), entries to trim, '1'
-    /// to clear the dirty mark when nothing is left, member, ttl seconds. Returns 1 when it compacted, 0
-    /// when the entry moved on meanwhile.
+    /// folded count when read, merged state ('' when there is no base to fold into, or nothing to trim),
+    /// entries to trim, '1' to clear the dirty mark when nothing is left, member, ttl seconds. Returns 1
+    /// when it compacted, 0 when the entry moved on meanwhile.
     /// </summary>
     public const string Compact = """
         local h = redis.call('HMGET', KEYS[1], 'e', 'n')
