@@ -92,8 +92,24 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         while (added is null)
         {
             // Shared by the beats that wait on it, so a caller that gives up stops waiting without ending it.
-            await pair.LoadOnceAsync(() => LoadAsync(pair, state, minute, loadStored)).WaitAsync(cancellationToken);
-            added = pair.Add(state, maxPerMinute, minute, _options.CompletionThreshold);
+            var (loading, mine) = pair.LoadOnce(() => LoadAsync(pair, state, maxPerMinute, minute, loadStored));
+            Load outcome;
+            try
+            {
+                outcome = await loading.WaitAsync(cancellationToken);
+            }
+            catch when (loading.IsFaulted)
+            {
+                pair.LoadEnded(loading); // the next beat tries again
+                throw;
+            }
+            if (outcome == Load.MinuteUsedUp)
+            {
+                pair.LoadEnded(loading);
+                return new BufferedWrite(null, RateLimited: true);
+            }
+            // A load that had to start from this very beat took it in and counted it.
+            added = pair.Add(state, maxPerMinute, minute, _options.CompletionThreshold, counted: mine && outcome == Load.WithFirst);
         }
         var (merged, queue) = added.Value;
         if (queue)
@@ -311,9 +327,11 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
 
     /// <summary>
     /// A pair's first beat on this node: the pair as Redis has it; when Redis holds no base yet, the stored
-    /// state merged with what is pending (and the beat) becomes the base.
+    /// state merged with what is pending becomes the base. Only when neither exists (the pair's first beat
+    /// anywhere) does the beat itself start the base, counted against the minute's limit right here, or
+    /// refused without a trace when the minute is used up: a beat over the limit changes nothing.
     /// </summary>
-    private async Task LoadAsync(Pair pair, LessonProgress first, long minute, Func<CancellationToken, Task<LessonProgress?>> loadStored)
+    private async Task<Load> LoadAsync(Pair pair, LessonProgress first, int? maxPerMinute, long minute, Func<CancellationToken, Task<LessonProgress?>> loadStored)
     {
         var db = _redis.GetDatabase();
         var threshold = _options.CompletionThreshold;
@@ -325,22 +343,27 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             var counted = read.RateMinute == minute ? read.RateCount : 0;
             if (read.Base is not null)
             {
-                pair.Loaded(read.Epoch, read.Folded + read.Pending.Count, merged!, minute, counted, threshold);
-                return;
+                pair.Loaded(read.Epoch, read.Folded + read.Pending.Count, merged!, minute, counted, withFirst: false, threshold);
+                return Load.Done;
             }
             // The first beat of a pair (or the first after its keys expired, or after a flush trimmed
             // entries that had no base) starts from the store; later ones read the base.
-            merged = merged is null ? first : merged.Merge(first, threshold);
             if (await loadStored(CancellationToken.None) is { } stored)
             {
-                merged = stored.Merge(merged, threshold);
+                merged = merged is null ? stored : stored.Merge(merged, threshold);
             }
+            var withFirst = merged is null;
+            if (withFirst && counted >= maxPerMinute)
+            {
+                return Load.MinuteUsedUp;
+            }
+            merged ??= first;
             var epoch = Guid.NewGuid().ToString("N");
             if (await SetBaseAsync(pair.Member, merged, epoch, read.Folded) || attempt == 3)
             {
                 // Three lost races in a row: answer from what was read; the next push brings the rest.
-                pair.Loaded(epoch, read.Folded + read.Pending.Count, merged, minute, counted, threshold);
-                return;
+                pair.Loaded(epoch, read.Folded + read.Pending.Count, merged, minute, counted, withFirst, threshold);
+                return withFirst ? Load.WithFirst : Load.Done;
             }
         }
     }
@@ -429,7 +452,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     private sealed class Pair(string member, Guid userId, RedisKey hashKey, RedisKey pendingKey, RedisKey userDirtyKey)
     {
         private readonly Lock _gate = new();
-        private Task? _loading;
+        private Task<Load>? _loading;
         private LessonProgress? _state;
         private string _epoch = "";
         private long _count;
@@ -447,32 +470,34 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
 
         public LessonProgress? State => Volatile.Read(ref _state);
 
-        /// <summary>Runs <paramref name="load"/> once for all beats waiting on it; a failed load is tried again by the next beat.</summary>
-        public async Task LoadOnceAsync(Func<Task> load)
+        /// <summary>
+        /// The load every beat waiting on this pair shares, started by <paramref name="load"/> if none is
+        /// under way; Mine is true for the caller whose call started it.
+        /// </summary>
+        public (Task<Load> Loading, bool Mine) LoadOnce(Func<Task<Load>> load)
         {
-            Task loading;
             lock (_gate)
             {
-                loading = _loading ??= load();
-            }
-            try
-            {
-                await loading;
-            }
-            catch
-            {
-                lock (_gate)
-                {
-                    if (ReferenceEquals(_loading, loading))
-                    {
-                        _loading = null;
-                    }
-                }
-                throw;
+                var mine = _loading is null;
+                _loading ??= load();
+                return (_loading, mine);
             }
         }
 
-        public void Loaded(string epoch, long count, LessonProgress state, long minute, long counted, double threshold)
+        /// <summary>A load that failed, or could not load for the minute being used up: the next beat starts another.</summary>
+        public void LoadEnded(Task<Load> loading)
+        {
+            lock (_gate)
+            {
+                if (ReferenceEquals(_loading, loading))
+                {
+                    _loading = null;
+                }
+            }
+        }
+
+        /// <summary>The pair as read; <paramref name="withFirst"/> when the state holds the loading beat, which then counts now.</summary>
+        public void Loaded(string epoch, long count, LessonProgress state, long minute, long counted, bool withFirst, double threshold)
         {
             lock (_gate)
             {
@@ -482,6 +507,11 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                     (_minute, _countedHere) = (minute, 0);
                 }
                 _countedInRedis = counted;
+                if (withFirst)
+                {
+                    _countedHere++;
+                    _unpushed = true;
+                }
                 // Read again after Redis lost the pair's base: what the node knew still counts.
                 Volatile.Write(ref _state, _state is null ? state : state.Merge(_state, threshold));
             }
@@ -489,9 +519,10 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
 
         /// <summary>
         /// Takes a beat within the limit: the merged state (null when over the limit) and whether the pair
-        /// must join the push queue. Null when the pair is not loaded.
+        /// must join the push queue. Null when the pair is not loaded. <paramref name="counted"/>: the load
+        /// already took this beat in and counted it.
         /// </summary>
-        public (LessonProgress? Merged, bool Queue)? Add(LessonProgress beat, int? maxPerMinute, long minute, double threshold)
+        public (LessonProgress? Merged, bool Queue)? Add(LessonProgress beat, int? maxPerMinute, long minute, double threshold, bool counted = false)
         {
             lock (_gate)
             {
@@ -503,7 +534,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                 {
                     (_minute, _countedHere, _countedInRedis) = (minute, 0, 0);
                 }
-                if (maxPerMinute is { } max)
+                if (maxPerMinute is { } max && !counted)
                 {
                     if (_countedInRedis + _countedHere >= max)
                     {
@@ -596,6 +627,14 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
 
         /// <summary>One push's share of a pair: its beats merged, what the node knew of the epoch, and the beats it counted in the minute.</summary>
         public sealed record Outgoing(LessonProgress Entry, Guid UserId, string Epoch, long Count, long Minute, int Counted);
+    }
+
+    /// <summary>How a pair's load ended: loaded; loaded from the loading beat itself, which it counted; or refused, the minute being used up.</summary>
+    private enum Load
+    {
+        Done,
+        WithFirst,
+        MinuteUsedUp,
     }
 
     /// <summary>A pair as read: base (if set), epoch, entries already folded into the base, pending entries, and the latest minute's beats.</summary>
