@@ -509,8 +509,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                 _countedInRedis = counted;
                 if (withFirst)
                 {
-                    _countedHere++;
-                    _unpushed = true;
+                    _countedHere++; // the beat is in the base already; the count goes with the next push
                 }
                 // Read again after Redis lost the pair's base: what the node knew still counts.
                 Volatile.Write(ref _state, _state is null ? state : state.Merge(_state, threshold));
