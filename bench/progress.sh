@@ -8,7 +8,8 @@
 # measures each scenario $BENCH_RUNS times and prints a Markdown table of the medians, the ratios against
 # the targets and the service's peak memory. See bench/README.md.
 # Settings: BENCH_PORT (18082), BENCH_DURATION (10s), BENCH_WARMUP (2s), BENCH_RUNS (3),
-#           BENCH_LEARNERS (64), BENCH_LESSONS (8), BENCH_CONNECTIONS (32), BENCH_UPSERT_KEYS (100000),
+#           BENCH_LEARNERS (64), BENCH_LESSONS (8; 256 gives each pair about one beat a second, see
+#           bench/README.md), BENCH_CONNECTIONS (32), BENCH_UPSERT_KEYS (100000),
 #           BENCH_SERVICE_WARMUP (10s, per endpoint after the start),
 #           BENCH_SETTINGS (extra service settings, VAR=VALUE separated by spaces, for experiments),
 #           BENCH_KEEP=1 keeps the work directory (wrk and pgbench outputs, service log) in /tmp.
@@ -131,11 +132,19 @@ beats_cpu=("$(service_cpu)" "$(redis_cpu)" "$wrk_before")
 wrk -d "$warmup" -t"$threads" -c"$connections" -s "$bench/progress.lua" "$base" -- \
   "$work/tokens.txt" "$work/lessons.txt" "$threads" warmup > "$work/beats.warmup.txt"
 : > "$work/beats.bench"
+# The flush's backlog during the measured runs: pairs marked dirty in Redis, every 2 s. A flush that keeps
+# up leaves few; one that falls behind leaves most pairs dirty, and then a crash of Redis loses more than
+# one flush interval (README.md, "What a crash can lose").
+: > "$work/backlog.txt"
+(while kill -0 $$ 2>/dev/null; do redis scard "${prefix}progress:dirty" >> "$work/backlog.txt"; sleep 2; done) &
+sampler=$!
 for i in $(seq 1 "$runs"); do
   wrk -d "$duration" --latency -t"$threads" -c"$connections" -s "$bench/progress.lua" "$base" -- \
     "$work/tokens.txt" "$work/lessons.txt" "$threads" "run$i" > "$work/beats.$i.txt"
   grep '^BENCH ' "$work/beats.$i.txt" >> "$work/beats.bench"
 done
+kill "$sampler" 2>/dev/null || true
+wait "$sampler" 2>/dev/null || true
 children_cpu_into wrk_after
 beats_cpu+=("$(service_cpu)" "$(redis_cpu)" "$wrk_after")
 
@@ -239,6 +248,9 @@ echo "- CPU time per request, over the warm-up and measured runs (2 cores give 2
   "a beat $(cpu_us "${beats_cpu[0]}" "${beats_cpu[3]}" "$beats_requests") us in the service," \
   "$(cpu_us "${beats_cpu[1]}" "${beats_cpu[4]}" "$beats_requests") us in Redis and" \
   "$(cpu_us "${beats_cpu[2]}" "${beats_cpu[5]}" "$beats_requests") us in wrk (PostgreSQL not counted)."
+echo "- Pairs waiting for the flush (the Redis dirty set, every 2 s during the measured beat runs):" \
+  "median $(median < "$work/backlog.txt") of $((learners * lessons)), from $(sort -g "$work/backlog.txt" | head -1)" \
+  "to $(sort -g "$work/backlog.txt" | tail -1)."
 echo "- pgbench latency average (median of runs): $(field "$work/upsert.bench" avg_ms | median) ms."
 echo "- Course progress of the first learner after the runs: $(echo "$course_progress" | cut -c1-300)"
 echo
