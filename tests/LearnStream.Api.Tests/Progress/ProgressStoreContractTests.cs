@@ -131,6 +131,20 @@ public abstract partial class ProgressStoreContractTests
     }
 
     [Fact]
+    public async Task A_batch_naming_one_lesson_twice_stores_the_merge_of_both()
+    {
+        var lesson = "l-" + Unique();
+        var morning = Watch(lesson, At, 0, 100, session: "s1");
+        var evening = Watch(lesson, At.AddHours(8), 200, 300, session: "s2");
+
+        await MergeAsync(morning, evening);
+
+        var stored = await Store.FindAsync(User, lesson, Ct);
+        AssertSameProgress(Expected(morning, evening), stored);
+        Assert.Equal(200, stored!.WatchedSeconds);
+    }
+
+    [Fact]
     public async Task Completion_never_regresses_when_an_older_incomplete_state_arrives()
     {
         var lesson = "l-" + Unique();
