@@ -1,7 +1,9 @@
 -- POST /api/v1/lessons/{id}/progress: player heartbeats from many learners over many lessons.
---   wrk -t2 -c32 -d10s --latency -s bench/progress.lua http://127.0.0.1:18082 -- TOKENS LESSONS THREADS [RUN]
+--   wrk -t2 -c32 -d10s --latency -s bench/progress.lua http://127.0.0.1:18082 -- TOKENS LESSONS THREADS [RUN [THINK_MS]]
 -- TOKENS: one access token a line, one per learner; LESSONS: one lesson id a line (all in one course every
--- learner is enrolled in); THREADS: wrk's -t; RUN: a label that keeps session ids apart between runs.
+-- learner is enrolled in); THREADS: wrk's -t; RUN: a label that keeps session ids apart between runs;
+-- THINK_MS: how long each connection waits before each beat (0, the default: none), to offer less than
+-- the service's peak rate.
 -- Each learner x lesson pair is one player session; thread t plays the pairs whose index is t modulo
 -- THREADS, in a shuffled round robin, so consecutive requests go to different learners and lessons. Each
 -- beat reports the next 10 s of a 600 s video, so coverage grows towards completion as a real player's
@@ -28,12 +30,20 @@ local pairs_of_thread = {}
 local next_pair = 1
 local sequence = 0
 local run = "run"
+local think_ms = 0
 
 function init(args)
   local tokens = read_lines(args[1])
   local lessons = read_lines(args[2])
   local threads = tonumber(args[3])
   run = args[4] or run
+  think_ms = tonumber(args[5] or "0")
+  if think_ms > 0 then
+    -- wrk looks for delay() after init: defined only when asked for, so the default load stays unpaced.
+    function delay()
+      return think_ms
+    end
+  end
   local index = thread_index or 0
   local n = 0
   for learner, token in ipairs(tokens) do

@@ -10,7 +10,8 @@
 # Settings: BENCH_PORT (18082), BENCH_DURATION (10s), BENCH_WARMUP (2s), BENCH_RUNS (3),
 #           BENCH_LEARNERS (64), BENCH_LESSONS (8; 256 gives each pair about one beat a second, see
 #           bench/README.md), BENCH_CONNECTIONS (32), BENCH_UPSERT_KEYS (100000),
-#           BENCH_SERVICE_WARMUP (10s, per endpoint after the start),
+#           BENCH_SERVICE_WARMUP (10s, per endpoint after the start), BENCH_THINK_MS (0: each wrk
+#           connection waits this long before each beat, to offer a rate below the service's peak),
 #           BENCH_SETTINGS (extra service settings, VAR=VALUE separated by spaces, for experiments),
 #           BENCH_KEEP=1 keeps the work directory (wrk and pgbench outputs, service log) in /tmp.
 set -euo pipefail
@@ -19,6 +20,7 @@ port="${BENCH_PORT:-18082}"
 learners="${BENCH_LEARNERS:-64}"
 lessons="${BENCH_LESSONS:-8}"
 connections="${BENCH_CONNECTIONS:-32}"
+think_ms="${BENCH_THINK_MS:-0}"
 upsert_keys="${BENCH_UPSERT_KEYS:-100000}"
 service_warmup="${BENCH_SERVICE_WARMUP:-10s}"
 threads=2
@@ -116,7 +118,7 @@ status="$(curl -s -o "$work/first-beat.json" -w '%{http_code}' -X POST -H "Autho
 log "warming up the new service ($service_warmup per endpoint)"
 wrk -d "$service_warmup" -t"$threads" -c"$connections" "$base/health/live" > /dev/null
 wrk -d "$service_warmup" -t"$threads" -c"$connections" -s "$bench/progress.lua" "$base" -- \
-  "$work/tokens.txt" "$work/lessons.txt" "$threads" warm > /dev/null
+  "$work/tokens.txt" "$work/lessons.txt" "$threads" warm "$think_ms" > /dev/null
 
 # 1. The framework ceiling: no authentication header, no database.
 children_cpu_into wrk_before
@@ -130,7 +132,7 @@ log "beats: warm-up $warmup, then $runs x $duration"
 children_cpu_into wrk_before
 beats_cpu=("$(service_cpu)" "$(redis_cpu)" "$wrk_before")
 wrk -d "$warmup" -t"$threads" -c"$connections" -s "$bench/progress.lua" "$base" -- \
-  "$work/tokens.txt" "$work/lessons.txt" "$threads" warmup > "$work/beats.warmup.txt"
+  "$work/tokens.txt" "$work/lessons.txt" "$threads" warmup "$think_ms" > "$work/beats.warmup.txt"
 : > "$work/beats.bench"
 # The flush's backlog during the measured runs: pairs marked dirty in Redis, every 2 s. A flush that keeps
 # up leaves few; one that falls behind leaves most pairs dirty, and then a crash of Redis loses more than
@@ -140,7 +142,7 @@ wrk -d "$warmup" -t"$threads" -c"$connections" -s "$bench/progress.lua" "$base" 
 sampler=$!
 for i in $(seq 1 "$runs"); do
   wrk -d "$duration" --latency -t"$threads" -c"$connections" -s "$bench/progress.lua" "$base" -- \
-    "$work/tokens.txt" "$work/lessons.txt" "$threads" "run$i" > "$work/beats.$i.txt"
+    "$work/tokens.txt" "$work/lessons.txt" "$threads" "run$i" "$think_ms" > "$work/beats.$i.txt"
   grep '^BENCH ' "$work/beats.$i.txt" >> "$work/beats.bench"
 done
 kill "$sampler" 2>/dev/null || true
@@ -222,6 +224,7 @@ echo
 machine
 echo "Each row: median of $runs runs of $duration after a $warmup warm-up; req/s counts 2xx answers only."
 echo "$learners learners x $lessons video lessons ($((learners * lessons)) player sessions), one free course;" \
+  "${think_ms} ms between a connection's beats;" \
   "the service was warmed for $service_warmup per endpoint after its start."
 echo
 echo '| Scenario | driver | req/s | p50 ms | p99 ms | req/s per run | non-2xx / socket errors (all runs) |'
