@@ -1,6 +1,7 @@
 using LearnStream.Api.Common;
 using LearnStream.Api.Features.Progress;
 using LearnStream.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -226,6 +227,34 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         // A node new to the pair starts from that count.
         await using var nodeC = Node(ConnectionMultiplexer.Connect(PostgresRedisFixture.RedisConnectionString));
         Assert.True((await Add(nodeC, Alice.Beat("l1", 6, 60, 70), max: 3)).RateLimited);
+    }
+
+    [Fact]
+    public async Task A_flusher_with_several_workers_writes_every_pair_exactly()
+    {
+        for (var l = 0; l < 40; l++)
+        {
+            await Add(NodeA, Alice.Beat($"l{l}", 1, 0, 10 + l));
+        }
+        await using var services = new ServiceCollection().AddScoped<IProgressStore>(_ => Store).BuildServiceProvider();
+        var options = Options.Create(new ProgressOptions { FlushBatchSize = 3, FlushWorkers = 4 });
+        using var flusher = new ProgressFlusher(NodeA, services.GetRequiredService<IServiceScopeFactory>(), options, _time,
+            NullLogger<ProgressFlusher>.Instance);
+        var dirty = _redisA.GetDatabase();
+
+        await flusher.StartAsync(Ct);
+        for (var i = 0; i < 200 && (i == 0 || await dirty.SetLengthAsync($"{_prefix}progress:dirty") > 0); i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(new ProgressOptions().FlushIntervalMilliseconds));
+            await Task.Delay(20, Ct);
+        }
+        await flusher.StopAsync(Ct);
+
+        Assert.Equal(0, await dirty.SetLengthAsync($"{_prefix}progress:dirty"));
+        for (var l = 0; l < 40; l++)
+        {
+            Assert.Equal(10 + l, (await Stored($"l{l}")).WatchedSeconds);
+        }
     }
 
     [Fact]

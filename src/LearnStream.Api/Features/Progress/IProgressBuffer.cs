@@ -31,4 +31,10 @@ public interface IProgressBuffer
     /// of entries written.
     /// </summary>
     Task<int> FlushAsync(IProgressStore store, Guid? userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether several flushes may run at once, each with its own store, and share the work rather than
+    /// repeat it (<see cref="ProgressOptions.FlushWorkers"/>).
+    /// </summary>
+    bool FlushesShareWork => false;
 }

@@ -13,7 +13,14 @@ public sealed class ProgressFlusher(IProgressBuffer buffer, IServiceScopeFactory
     /// <summary>Flushes tried on stop; beats still arriving from other nodes must not hold the stop forever.</summary>
     public const int StopAttempts = 5;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Flush loops side by side: <see cref="ProgressOptions.FlushWorkers"/> when the buffer shares the work among them, else one.</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var workers = buffer.FlushesShareWork ? options.Value.FlushWorkers : 1;
+        return Task.WhenAll(Enumerable.Range(0, workers).Select(_ => FlushPeriodicallyAsync(stoppingToken)));
+    }
+
+    private async Task FlushPeriodicallyAsync(CancellationToken stoppingToken)
     {
         var interval = TimeSpan.FromMilliseconds(options.Value.FlushIntervalMilliseconds);
         while (!stoppingToken.IsCancellationRequested)

@@ -25,6 +25,15 @@ public sealed class ProgressOptions
     [Range(1, 1000)]
     public int PushIntervalMilliseconds { get; set; } = 100;
 
+    /// <summary>
+    /// Flushes a node runs at once over the shared Redis buffer, each with its own store connection and
+    /// its own random picks of dirty pairs. A flush mostly waits on Redis and the store, so with many
+    /// pairs one alone falls behind before the machine is busy; more keep the backlog shorter at the
+    /// beats' expense when cores are short (bench/README.md). The in-process buffer flushes one at a time.
+    /// </summary>
+    [Range(1, 16)]
+    public int FlushWorkers { get; set; } = 1;
+
     /// <summary>Learner-lesson states written per store batch.</summary>
     [Range(1, 10_000)]
     public int FlushBatchSize { get; set; } = 500;

@@ -134,6 +134,9 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         };
     }
 
+    /// <summary>Each flush picks its own random dirty pairs, so flushes running at once mostly write different ones.</summary>
+    public bool FlushesShareWork => true;
+
     /// <summary>Store failures propagate with every entry left dirty; the flusher logs them and tries again next tick.</summary>
     public async Task<int> FlushAsync(IProgressStore store, Guid? userId, CancellationToken cancellationToken)
     {
