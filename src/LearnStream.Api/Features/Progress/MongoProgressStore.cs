@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using MongoDB.Driver;
 
 namespace LearnStream.Api.Features.Progress;
@@ -13,8 +12,6 @@ public sealed class MongoProgressStore(IMongoCollection<ProgressDocument> progre
 {
     public const string CollectionName = "progress";
     public const string ActivityCollectionName = "progress_activity";
-
-    internal const int MaxAttempts = 10;
 
     private static FilterDefinitionBuilder<ProgressDocument> Filter => Builders<ProgressDocument>.Filter;
 
@@ -33,20 +30,7 @@ public sealed class MongoProgressStore(IMongoCollection<ProgressDocument> progre
         {
             return;
         }
-        IReadOnlyCollection<LessonProgress> pending = states;
-        for (var attempt = 1; pending.Count > 0; attempt++)
-        {
-            if (attempt > 1)
-            {
-                await Task.Delay(Backoff(attempt - 1), cancellationToken);
-            }
-            var lost = await MergeOnceAsync(pending, completionThreshold, cancellationToken);
-            if (lost.Count > 0 && attempt == MaxAttempts)
-            {
-                throw new InvalidOperationException($"Progress of {lost.Count} lessons still conflicted after {MaxAttempts} attempts.");
-            }
-            pending = lost;
-        }
+        await ProgressMerges.UntilWrittenAsync(states, completionThreshold, pending => MergeOnceAsync(pending, completionThreshold, cancellationToken), cancellationToken);
         await RecordActivityAsync(states, cancellationToken);
     }
 
@@ -82,8 +66,8 @@ public sealed class MongoProgressStore(IMongoCollection<ProgressDocument> progre
     }
 
     /// <summary>One round; returns the states whose write lost a race (to be merged again).</summary>
-    private async Task<IReadOnlyCollection<LessonProgress>> MergeOnceAsync(
-        IReadOnlyCollection<LessonProgress> states, double completionThreshold, CancellationToken cancellationToken)
+    private async Task<List<LessonProgress>> MergeOnceAsync(
+        List<LessonProgress> states, double completionThreshold, CancellationToken cancellationToken)
     {
         var stored = (await progress.Find(IdsFilter(states.Select(s => s.Key))).ToListAsync(cancellationToken))
             .ToDictionary(d => d.Id, StringComparer.Ordinal);
@@ -149,9 +133,6 @@ public sealed class MongoProgressStore(IMongoCollection<ProgressDocument> progre
     }
 
     private static DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
-
-    private static TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32(1, 5 << Math.Min(attempt, 7)));
 
     internal static FilterDefinition<ProgressDocument> IdsFilter(IEnumerable<string> ids) => Filter.In(d => d.Id, ids);
 

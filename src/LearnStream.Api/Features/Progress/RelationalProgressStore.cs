@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using LearnStream.Api.Data;
 using Microsoft.EntityFrameworkCore;
@@ -21,9 +20,6 @@ public sealed class RelationalProgressStore(LearnStreamDbContext db) : IProgress
     /// <summary>Keys per IN list and rows per activity insert: far below SQLite's and PostgreSQL's parameter limits.</summary>
     internal const int ChunkSize = 500;
 
-    /// <summary>Each round at least one contender commits, and the jittered backoff spreads the rest.</summary>
-    internal const int MaxAttempts = 10;
-
     /// <summary>Rows per upsert: 13 parameters each, far below both databases' parameter limits.</summary>
     internal const int WriteChunkSize = 200;
 
@@ -40,22 +36,7 @@ public sealed class RelationalProgressStore(LearnStreamDbContext db) : IProgress
         {
             return;
         }
-        // One state per row: a batch naming a row twice would otherwise race with itself.
-        List<LessonProgress> pending = [.. states.GroupBy(s => s.Key, StringComparer.Ordinal)
-            .Select(g => g.Aggregate((a, b) => a.Merge(b, completionThreshold)))];
-        for (var attempt = 1; pending.Count > 0; attempt++)
-        {
-            if (attempt > 1)
-            {
-                if (attempt > MaxAttempts)
-                {
-                    throw new DbUpdateConcurrencyException($"{pending.Count} progress rows kept changing under {MaxAttempts} merges.");
-                }
-                await Task.Delay(Backoff(attempt - 1), cancellationToken);
-            }
-            // Another node wrote these rows (or created them) after our read: read again and merge onto theirs.
-            pending = await MergeOnceAsync(pending, completionThreshold, cancellationToken);
-        }
+        await ProgressMerges.UntilWrittenAsync(states, completionThreshold, pending => MergeOnceAsync(pending, completionThreshold, cancellationToken), cancellationToken);
         await RecordActivityAsync(states, cancellationToken);
     }
 
@@ -158,6 +139,8 @@ public sealed class RelationalProgressStore(LearnStreamDbContext db) : IProgress
         var entity = db.Model.FindEntityType(typeof(ProgressRecord))!;
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var properties = entity.GetProperties().ToArray();
+        var mappings = Array.ConvertAll(properties, p => (RelationalTypeMapping)p.GetTypeMapping());
+        var getters = Array.ConvertAll(properties, p => p.GetGetter());
         var sql = db.GetService<ISqlGenerationHelper>();
         string Column(IProperty p) => sql.DelimitIdentifier(p.GetColumnName(table)!);
         var key = entity.FindPrimaryKey()!.Properties.Single();
@@ -174,8 +157,7 @@ public sealed class RelationalProgressStore(LearnStreamDbContext db) : IProgress
             for (var c = 0; c < properties.Length; c++)
             {
                 var name = $"p{r}_{c}";
-                var mapping = (RelationalTypeMapping)properties[c].GetTypeMapping();
-                command.Parameters.Add(mapping.CreateParameter(command, name, properties[c].GetGetter().GetClrValue(rows[r]), properties[c].IsNullable));
+                command.Parameters.Add(mappings[c].CreateParameter(command, name, getters[c].GetClrValue(rows[r]), properties[c].IsNullable));
                 text.Append(c == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
             }
             text.Append(')');
@@ -231,7 +213,4 @@ public sealed class RelationalProgressStore(LearnStreamDbContext db) : IProgress
     }
 
     private static DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
-
-    private static TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32(1, 5 << Math.Min(attempt, 7)));
 }
