@@ -47,6 +47,13 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
     protected Task<BufferedWrite> Add(RedisProgressBuffer node, LessonProgress state, int? max = null) =>
         node.AddAsync(state, max, ProgressBeats.From(Store, state), Ct);
 
+    /// <summary>Alice's keys of a lesson in Redis, as RedisProgressBuffer names them.</summary>
+    private string HashKey(string lessonId) => $"{_prefix}progress:{Alice.UserId:N}:{lessonId}";
+
+    private string PendingKey(string lessonId) => HashKey(lessonId) + ":p";
+
+    private string DirtyKey => $"{_prefix}progress:dirty";
+
     protected async Task<LessonProgress> Stored(string lessonId) =>
         await Store.FindAsync(Alice.UserId, lessonId, Ct) ?? throw new InvalidOperationException($"{lessonId} was never written.");
 
@@ -222,7 +229,7 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         await NodeA.PushAsync();
 
         var minute = _time.GetUtcNow().ToUnixTimeSeconds() / 60;
-        var counted = await _redisA.GetDatabase().HashGetAsync($"{_prefix}progress:{Alice.UserId:N}:l1", ["m", "r"]);
+        var counted = await _redisA.GetDatabase().HashGetAsync(HashKey("l1"), ["m", "r"]);
         Assert.Equal([minute, 3], counted.Select(v => (long)v));
         // A node new to the pair starts from that count.
         await using var nodeC = Node(ConnectionMultiplexer.Connect(PostgresRedisFixture.RedisConnectionString));
@@ -243,14 +250,14 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         var dirty = _redisA.GetDatabase();
 
         await flusher.StartAsync(Ct);
-        for (var i = 0; i < 200 && (i == 0 || await dirty.SetLengthAsync($"{_prefix}progress:dirty") > 0); i++)
+        for (var i = 0; i < 200 && (i == 0 || await dirty.SetLengthAsync(DirtyKey) > 0); i++)
         {
             _time.Advance(TimeSpan.FromMilliseconds(new ProgressOptions().FlushIntervalMilliseconds));
             await Task.Delay(20, Ct);
         }
         await flusher.StopAsync(Ct);
 
-        Assert.Equal(0, await dirty.SetLengthAsync($"{_prefix}progress:dirty"));
+        Assert.Equal(0, await dirty.SetLengthAsync(DirtyKey));
         for (var l = 0; l < 40; l++)
         {
             Assert.Equal(10 + l, (await Stored($"l{l}")).WatchedSeconds);
@@ -268,7 +275,7 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         }
         await NodeA.PushAsync();
         var db = _redisA.GetDatabase();
-        var hash = $"{_prefix}progress:{Alice.UserId:N}:l1";
+        var hash = HashKey("l1");
         await db.HashDeleteAsync(hash, ["b", "e"]);
 
         var refused = await Add(NodeB, Alice.Beat("l1", 4, 100, 200), max: 3);
@@ -290,8 +297,8 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
 
         // Each push held everything Redis had of the pair, so it replaced it: no pending entries.
         var db = _redisA.GetDatabase();
-        Assert.Equal(0, await db.ListLengthAsync($"{_prefix}progress:{Alice.UserId:N}:l1:p"));
-        Assert.Equal(5, (long)await db.HashGetAsync($"{_prefix}progress:{Alice.UserId:N}:l1", "n"));
+        Assert.Equal(0, await db.ListLengthAsync(PendingKey("l1")));
+        Assert.Equal(5, (long)await db.HashGetAsync(HashKey("l1"), "n"));
         Assert.Equal(50, (await NodeB.PeekAsync(Alice.UserId, "l1", Ct))!.WatchedSeconds);
 
         // Once another node's push lands in between, A's next push is appended and brings B's back.
@@ -300,7 +307,7 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         await NodeB.PushAsync();
         Assert.Equal(60, (await Add(NodeA, Alice.Beat("l1", 7, 300, 310))).State!.WatchedSeconds);
         await NodeA.PushAsync();
-        Assert.Equal(1, await db.ListLengthAsync($"{_prefix}progress:{Alice.UserId:N}:l1:p"));
+        Assert.Equal(1, await db.ListLengthAsync(PendingKey("l1")));
         Assert.Equal(80, (await Add(NodeA, Alice.Beat("l1", 8, 400, 410))).State!.WatchedSeconds);
 
         Assert.Equal(1, await NodeA.FlushAsync(Store, null, Ct));
@@ -390,7 +397,7 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
             await node.PushAsync(); // one entry per push
         }
 
-        var pending = await _redisA.GetDatabase().ListLengthAsync($"{_prefix}progress:{Alice.UserId:N}:l1:p");
+        var pending = await _redisA.GetDatabase().ListLengthAsync(PendingKey("l1"));
         Assert.InRange(pending, 1, RedisProgressBuffer.FoldThreshold);
         Assert.Equal(count, (await NodeA.PeekAsync(Alice.UserId, "l1", Ct))!.WatchedSeconds);
         await NodeB.FlushAsync(Store, null, Ct);
@@ -538,7 +545,7 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         await NodeB.PushAsync();
 
         var db = _redisA.GetDatabase();
-        foreach (var key in new[] { $"{_prefix}progress:{Alice.UserId:N}:l1", $"{_prefix}progress:{Alice.UserId:N}:l1:p", $"{_prefix}progress:dirty:{Alice.UserId:N}" })
+        foreach (var key in new[] { HashKey("l1"), PendingKey("l1"), $"{_prefix}progress:dirty:{Alice.UserId:N}" })
         {
             var ttl = await db.KeyTimeToLiveAsync(key);
             Assert.True(ttl is { } t && t > TimeSpan.FromDays(6) && t <= RedisProgressBuffer.IdleExpiry, $"{key}: {ttl}");
