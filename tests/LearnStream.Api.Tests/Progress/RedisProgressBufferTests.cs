@@ -41,8 +41,8 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private RedisProgressBuffer Node(ConnectionMultiplexer redis) => new(redis, Options.Create(new RedisOptions { InstanceName = _prefix }),
-        Options.Create(new ProgressOptions { FlushBatchSize = 3 }), _time, NullLogger<RedisProgressBuffer>.Instance);
+    private RedisProgressBuffer Node(ConnectionMultiplexer redis, int flushBatchSize = 3) => new(redis, Options.Create(new RedisOptions { InstanceName = _prefix }),
+        Options.Create(new ProgressOptions { FlushBatchSize = flushBatchSize }), _time, NullLogger<RedisProgressBuffer>.Instance);
 
     protected Task<BufferedWrite> Add(RedisProgressBuffer node, LessonProgress state, int? max = null) =>
         node.AddAsync(state, max, ProgressBeats.From(Store, state), Ct);
@@ -261,6 +261,44 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         for (var l = 0; l < 40; l++)
         {
             Assert.Equal(10 + l, (await Stored($"l{l}")).WatchedSeconds);
+        }
+    }
+
+    [Fact]
+    public async Task A_flush_batch_larger_than_one_script_call_folds_and_writes_every_pair_as_its_own()
+    {
+        // Each pair ends with a base and one pending entry (A's last push came after B's), so the flush's
+        // compaction folds and trims; the batch spans three script calls for reads and three for compactions.
+        var lessons = RedisProgressBuffer.MaxBatch * 2 + 7;
+        for (var l = 0; l < lessons; l++)
+        {
+            await Add(NodeA, Alice.Beat($"l{l}", 1, 0, 10));
+        }
+        await NodeA.PushAsync();
+        for (var l = 0; l < lessons; l++)
+        {
+            await Add(NodeB, Alice.Beat($"l{l}", 2, 100, 110));
+        }
+        await NodeB.PushAsync();
+        for (var l = 0; l < lessons; l++)
+        {
+            await Add(NodeA, Alice.Beat($"l{l}", 3, 200, 201 + l % 100));
+        }
+        await NodeA.PushAsync();
+        var db = _redisA.GetDatabase();
+        Assert.Equal(1, await db.ListLengthAsync(PendingKey($"l{lessons - 1}")));
+        await using var flushing = Node(_redisA, flushBatchSize: 1000);
+
+        Assert.Equal(lessons, await flushing.FlushAsync(Store, null, Ct));
+
+        Assert.Equal(0, await db.SetLengthAsync(DirtyKey));
+        for (var l = 0; l < lessons; l++)
+        {
+            var watched = 10 + 10 + 1 + l % 100;
+            Assert.Equal(watched, (await Stored($"l{l}")).WatchedSeconds);
+            Assert.Equal(0, await db.ListLengthAsync(PendingKey($"l{l}")));
+            // The trimmed entry lives on in the base.
+            Assert.Equal(watched, BufferedProgressJson.Deserialize((byte[])(await db.HashGetAsync(HashKey($"l{l}"), "b"))!).WatchedSeconds);
         }
     }
 

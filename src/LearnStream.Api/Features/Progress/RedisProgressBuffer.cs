@@ -122,8 +122,8 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     public async Task<LessonProgress?> PeekAsync(Guid userId, string lessonId, CancellationToken cancellationToken)
     {
         var member = LessonProgress.KeyOf(userId, lessonId);
-        var result = await _redis.GetDatabase().ScriptEvaluateAsync(RedisProgressScripts.Read, [HashKey(member), PendingKey(member)]);
-        var shared = ReadEntry(result).Merged(_options.CompletionThreshold);
+        var read = await ReadAsync(_redis.GetDatabase(), [HashKey(member), PendingKey(member)]);
+        var shared = read[0].Merged(_options.CompletionThreshold);
         // This node's own beats may not have reached Redis yet.
         var local = _pairs.TryGetValue(member, out Pair? pair) ? pair!.State : null;
         return (shared, local) switch
@@ -199,7 +199,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             var db = _redis.GetDatabase();
             var calls = taken.Chunk(MaxBatch).Select(chunk => (Chunk: chunk, Answer: SendAsync(db, chunk))).ToList();
             var threshold = _options.CompletionThreshold;
-            var folds = new List<Task>();
+            var folds = new List<Compaction>();
             Exception? failure = null;
             foreach (var (chunk, answer) in calls)
             {
@@ -227,11 +227,14 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                     if (length >= FoldThreshold && state is not null)
                     {
                         // Folds every entry up to this push's; a compaction or another fold in between makes it a no-op.
-                        folds.Add(CompactAsync(db, pair.Member, outgoing.UserId, epoch, count - length, state, length, clean: false));
+                        folds.Add(new Compaction(pair.Member, outgoing.UserId, epoch, count - length, state, length));
                     }
                 }
             }
-            await Task.WhenAll(folds);
+            if (folds.Count > 0)
+            {
+                await CompactAsync(db, folds, clean: false);
+            }
             if (failure is not null)
             {
                 if (!_pushFailing)
@@ -340,7 +343,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         var threshold = _options.CompletionThreshold;
         for (var attempt = 1; ; attempt++)
         {
-            var read = ReadEntry(await db.ScriptEvaluateAsync(RedisProgressScripts.Read, [pair.HashKey, pair.PendingKey]));
+            var read = (await ReadAsync(db, [pair.HashKey, pair.PendingKey]))[0];
             var merged = read.Merged(threshold);
             // The minute's count so far on every node, so a node new to a beating pair starts from it.
             var counted = read.RateMinute == minute ? read.RateCount : 0;
@@ -391,51 +394,84 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
 
     private async Task<(int Written, int Compacted)> FlushMembersAsync(IDatabase db, IProgressStore store, RedisValue[] members, CancellationToken cancellationToken)
     {
-        var batch = db.CreateBatch();
-        var reads = members.Select(m => batch.ScriptEvaluateAsync(RedisProgressScripts.Read, [HashKey(m!), PendingKey(m!)])).ToList();
-        batch.Execute();
+        // One script call per chunk, all of them sent at once.
+        var reads = members.Chunk(MaxBatch)
+            .Select(chunk => ReadAsync(db, [.. chunk.SelectMany(m => new[] { HashKey(m!), PendingKey(m!) })]))
+            .ToList();
         var entries = new List<(string Member, BufferEntry Entry, LessonProgress? Merged)>(members.Length);
         var threshold = _options.CompletionThreshold;
-        for (var i = 0; i < members.Length; i++)
+        foreach (var read in reads)
         {
-            var entry = ReadEntry(await reads[i]);
-            entries.Add((members[i]!, entry, entry.Merged(threshold)));
+            foreach (var entry in await read)
+            {
+                var member = (string)members[entries.Count]!;
+                entries.Add((member, entry, entry.Merged(threshold)));
+            }
         }
         var states = entries.Where(e => e.Merged is not null).Select(e => e.Merged!).ToList();
         if (states.Count > 0)
         {
             await store.MergeAsync(states, threshold, cancellationToken);
         }
-        var compactions = db.CreateBatch();
-        var results = entries.Select(e => CompactAsync(compactions, e.Member, UserOf(e.Member), e.Entry.Epoch, e.Entry.Folded,
+        var compacted = await CompactAsync(db, [.. entries.Select(e => new Compaction(e.Member, UserOf(e.Member), e.Entry.Epoch, e.Entry.Folded,
             // Without a base the merged state lacks the stored history; the next beat loads it from the store.
-            e.Entry.Base is null ? null : e.Merged, e.Entry.Pending.Count, clean: true)).ToList();
-        compactions.Execute();
-        var compacted = 0;
-        foreach (var done in results)
-        {
-            compacted += await done ? 1 : 0;
-        }
+            e.Entry.Base is null ? null : e.Merged, e.Entry.Pending.Count))], clean: true);
         return (states.Count, compacted);
     }
 
-    private async Task<bool> CompactAsync(IDatabaseAsync db, string member, Guid userId, string epoch, long folded, LessonProgress? merged, long trim, bool clean)
+    /// <summary>Reads pairs (KEYS as <see cref="RedisProgressScripts.Read"/> takes them), one entry per pair in order.</summary>
+    private static async Task<List<BufferEntry>> ReadAsync(IDatabaseAsync db, RedisKey[] keys)
     {
-        // With nothing to trim the base stays as it is (usually the case: a push replaced it), so it is not sent.
-        RedisValue folding = merged is not null && trim > 0 ? BufferedProgressJson.Serialize(merged) : RedisValue.EmptyString;
-        var result = await db.ScriptEvaluateAsync(RedisProgressScripts.Compact,
-            [HashKey(member), PendingKey(member), _dirtyKey, UserDirtyKey(userId)],
-            [epoch, folded, folding, trim, clean ? "1" : "0", member, TtlSeconds]);
-        return (long)result == 1;
+        var pairs = (RedisResult[])(await db.ScriptEvaluateAsync(RedisProgressScripts.Read, keys))!;
+        var entries = new List<BufferEntry>(pairs.Length);
+        foreach (var pair in pairs)
+        {
+            var parts = (RedisResult[])pair!;
+            var baseJson = (byte[]?)parts[3];
+            var pending = ((RedisResult[])parts[4]!).Select(p => BufferedProgressJson.Deserialize((byte[])p!)).ToList();
+            entries.Add(new BufferEntry(baseJson is not { Length: > 0 } ? null : BufferedProgressJson.Deserialize(baseJson),
+                (string)parts[0]!, (long)parts[1] - (long)parts[2], pending, (long)parts[5], (long)parts[6]));
+        }
+        return entries;
     }
 
-    private static BufferEntry ReadEntry(RedisResult result)
+    /// <summary>
+    /// Folds what was read into each pair's base and trims those entries, one script call per <see cref="MaxBatch"/>
+    /// pairs, all sent at once; <paramref name="clean"/> also clears the dirty mark of a pair left with nothing
+    /// pending. Returns how many pairs were compacted (the others moved on since they were read).
+    /// </summary>
+    private async Task<int> CompactAsync(IDatabaseAsync db, IReadOnlyList<Compaction> compactions, bool clean)
     {
-        var parts = (RedisResult[])result!;
-        var baseJson = (byte[]?)parts[3];
-        var pending = ((RedisResult[])parts[4]!).Select(p => BufferedProgressJson.Deserialize((byte[])p!)).ToList();
-        return new BufferEntry(baseJson is not { Length: > 0 } ? null : BufferedProgressJson.Deserialize(baseJson),
-            (string)parts[0]!, (long)parts[1] - (long)parts[2], pending, (long)parts[5], (long)parts[6]);
+        var calls = compactions.Chunk(MaxBatch).Select(chunk =>
+        {
+            var keys = new RedisKey[1 + chunk.Length * RedisProgressScripts.CompactKeysPerPair];
+            var args = new RedisValue[2 + chunk.Length * RedisProgressScripts.CompactArgsPerPair];
+            keys[0] = _dirtyKey;
+            args[0] = TtlSeconds;
+            args[1] = clean ? "1" : "0";
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var c = chunk[i];
+                var k = 1 + i * RedisProgressScripts.CompactKeysPerPair;
+                keys[k] = HashKey(c.Member);
+                keys[k + 1] = PendingKey(c.Member);
+                keys[k + 2] = UserDirtyKey(c.UserId);
+                var a = 2 + i * RedisProgressScripts.CompactArgsPerPair;
+                args[a] = c.Epoch;
+                args[a + 1] = c.Folded;
+                // With nothing to trim the base stays as it is (usually the case: a push replaced it), so it is not sent.
+                args[a + 2] = c.Merged is not null && c.Trim > 0 ? BufferedProgressJson.Serialize(c.Merged) : RedisValue.EmptyString;
+                args[a + 3] = c.Trim;
+                args[a + 4] = c.Member;
+            }
+            return db.ScriptEvaluateAsync(RedisProgressScripts.Compact, keys, args);
+        }).ToList();
+        var compacted = 0;
+        foreach (var call in calls)
+        {
+            compacted += ((RedisResult[])(await call)!).Count(r => (long)r == 1);
+        }
+        return compacted;
     }
 
     // Members are "{userId:N}:{lessonId}" (LessonProgress.Key).
@@ -638,6 +674,9 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         WithFirst,
         MinuteUsedUp,
     }
+
+    /// <summary>A pair's compaction: what was read of it (epoch, entries folded), the state merged from it (null: no base to fold into), and the entries to trim.</summary>
+    private sealed record Compaction(string Member, Guid UserId, string Epoch, long Folded, LessonProgress? Merged, long Trim);
 
     /// <summary>A pair as read: base (if set), epoch, entries already folded into the base, pending entries, and the latest minute's beats.</summary>
     private sealed record BufferEntry(LessonProgress? Base, string Epoch, long Folded, List<LessonProgress> Pending, long RateMinute, long RateCount)

@@ -96,13 +96,18 @@ internal static class RedisProgressScripts
         """;
 
     /// <summary>
-    /// KEYS: hash, pending list. Returns { epoch or '', n, length, base or '', pending, rate minute, rate count }
-    /// (the minute and count 0 when none was counted).
+    /// Reads pairs. KEYS: hash and pending list of each pair. Returns per pair { epoch or '', n, length,
+    /// base or '', pending, rate minute, rate count } (the minute and count 0 when none was counted).
+    /// One call reads a flush's whole chunk: the call, not the commands in it, is most of what a read costs Redis.
     /// </summary>
     public const string Read = """
-        local h = redis.call('HMGET', KEYS[1], 'e', 'n', 'b', 'm', 'r')
-        local pending = redis.call('LRANGE', KEYS[2], 0, -1)
-        return { h[1] or '', tonumber(h[2] or '0'), #pending, h[3] or '', pending, tonumber(h[4] or '0'), tonumber(h[5] or '0') }
+        local out = {}
+        for k = 1, #KEYS, 2 do
+          local h = redis.call('HMGET', KEYS[k], 'e', 'n', 'b', 'm', 'r')
+          local pending = redis.call('LRANGE', KEYS[k + 1], 0, -1)
+          out[#out + 1] = { h[1] or '', tonumber(h[2] or '0'), #pending, h[3] or '', pending, tonumber(h[4] or '0'), tonumber(h[5] or '0') }
+        end
+        return out
         """;
 
     /// <summary>
@@ -120,27 +125,44 @@ internal static class RedisProgressScripts
         return 1
         """;
 
+    /// <summary>Keys of one pair in <see cref="Compact"/>: hash, pending list, learner's dirty set.</summary>
+    public const int CompactKeysPerPair = 3;
+
+    /// <summary>Arguments of one pair in <see cref="Compact"/>: epoch, folded count, merged state, entries to trim, member.</summary>
+    public const int CompactArgsPerPair = 5;
+
     /// <summary>
-    /// KEYS: hash, pending list, dirty set, learner's dirty set. ARGV: epoch when read ('' for none),
-    /// folded count when read, merged state ('' when there is no base to fold into, or nothing to trim),
-    /// entries to trim, '1' to clear the dirty mark when nothing is left, member, ttl seconds. Returns 1
-    /// when it compacted, 0 when the entry moved on meanwhile.
+    /// Folds what was read into the base, per pair. KEYS: the dirty set, then <see cref="CompactKeysPerPair"/>
+    /// per pair; ARGV: ttl seconds, '1' to clear the dirty mark of a pair left with nothing pending, then
+    /// <see cref="CompactArgsPerPair"/> per pair: epoch when read ('' for none), folded count when read,
+    /// merged state ('' when there is no base to fold into, or nothing to trim), entries to trim, member.
+    /// Returns per pair 1 when it compacted, 0 when the pair moved on meanwhile.
     /// </summary>
     public const string Compact = """
-        local h = redis.call('HMGET', KEYS[1], 'e', 'n')
-        local len = redis.call('LLEN', KEYS[2])
-        if (h[1] or '') ~= ARGV[1] or tonumber(h[2] or '0') - len ~= tonumber(ARGV[2]) then return 0 end
-        local trim = tonumber(ARGV[4])
-        if trim > 0 then
-          if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'b', ARGV[3]) end
-          redis.call('LTRIM', KEYS[2], trim, -1)
-          redis.call('EXPIRE', KEYS[1], ARGV[7])
-          len = len - trim
+        local ttl, clean = ARGV[1], ARGV[2] == '1'
+        local out = {}
+        for i = 0, (#KEYS - 1) / 3 - 1 do
+          local k = 2 + i * 3
+          local a = 3 + i * 5
+          local h = redis.call('HMGET', KEYS[k], 'e', 'n')
+          local len = redis.call('LLEN', KEYS[k + 1])
+          if (h[1] or '') ~= ARGV[a] or tonumber(h[2] or '0') - len ~= tonumber(ARGV[a + 1]) then
+            out[i + 1] = 0
+          else
+            local trim = tonumber(ARGV[a + 3])
+            if trim > 0 then
+              if ARGV[a + 2] ~= '' then redis.call('HSET', KEYS[k], 'b', ARGV[a + 2]) end
+              redis.call('LTRIM', KEYS[k + 1], trim, -1)
+              redis.call('EXPIRE', KEYS[k], ttl)
+              len = len - trim
+            end
+            if clean and len == 0 then
+              redis.call('SREM', KEYS[1], ARGV[a + 4])
+              redis.call('SREM', KEYS[k + 2], ARGV[a + 4])
+            end
+            out[i + 1] = 1
+          end
         end
-        if ARGV[5] == '1' and len == 0 then
-          redis.call('SREM', KEYS[3], ARGV[6])
-          redis.call('SREM', KEYS[4], ARGV[6])
-        end
-        return 1
+        return out
         """;
 }
