@@ -134,11 +134,16 @@ beats_cpu=("$(service_cpu)" "$(redis_cpu)" "$wrk_before")
 wrk -d "$warmup" -t"$threads" -c"$connections" -s "$bench/progress.lua" "$base" -- \
   "$work/tokens.txt" "$work/lessons.txt" "$threads" warmup "$think_ms" > "$work/beats.warmup.txt"
 : > "$work/beats.bench"
-# The flush's backlog during the measured runs: pairs marked dirty in Redis, every 2 s. A flush that keeps
-# up leaves few; one that falls behind leaves most pairs dirty, and then a crash of Redis loses more than
-# one flush interval (README.md, "What a crash can lose").
+# The flush's backlog during the measured runs, every 2 s: the pairs due in Redis (beats not yet in the
+# store), and how long the one due longest has waited. That wait is what a crash of Redis with the node
+# could lose (README.md, "What a crash can lose"): about one flush interval while the flush keeps up.
 : > "$work/backlog.txt"
-(while kill -0 $$ 2>/dev/null; do redis scard "${prefix}progress:dirty" >> "$work/backlog.txt"; sleep 2; done) &
+(while kill -0 $$ 2>/dev/null; do
+  due="$(redis zcard "${prefix}progress:due")"
+  since="$(redis zrange "${prefix}progress:due" 0 0 withscores | sed -n 2p)"
+  echo "$due $(( $(date +%s%3N) - ${since:-$(date +%s%3N)} ))" >> "$work/backlog.txt"
+  sleep 2
+done) &
 sampler=$!
 for i in $(seq 1 "$runs"); do
   wrk -d "$duration" --latency -t"$threads" -c"$connections" -s "$bench/progress.lua" "$base" -- \
@@ -251,9 +256,11 @@ echo "- CPU time per request, over the warm-up and measured runs (2 cores give 2
   "a beat $(cpu_us "${beats_cpu[0]}" "${beats_cpu[3]}" "$beats_requests") us in the service," \
   "$(cpu_us "${beats_cpu[1]}" "${beats_cpu[4]}" "$beats_requests") us in Redis and" \
   "$(cpu_us "${beats_cpu[2]}" "${beats_cpu[5]}" "$beats_requests") us in wrk (PostgreSQL not counted)."
-echo "- Pairs waiting for the flush (the Redis dirty set, every 2 s during the measured beat runs):" \
-  "median $(median < "$work/backlog.txt") of $((learners * lessons)), from $(sort -g "$work/backlog.txt" | head -1)" \
-  "to $(sort -g "$work/backlog.txt" | tail -1)."
+echo "- The flush's backlog (every 2 s during the measured beat runs): pairs due" \
+  "median $(cut -d' ' -f1 "$work/backlog.txt" | median) of $((learners * lessons))" \
+  "(from $(cut -d' ' -f1 "$work/backlog.txt" | sort -g | head -1) to $(cut -d' ' -f1 "$work/backlog.txt" | sort -g | tail -1));" \
+  "the beat due longest had waited median $(cut -d' ' -f2 "$work/backlog.txt" | median) ms," \
+  "at most $(cut -d' ' -f2 "$work/backlog.txt" | sort -g | tail -1) ms."
 echo "- pgbench latency average (median of runs): $(field "$work/upsert.bench" avg_ms | median) ms."
 echo "- Course progress of the first learner after the runs: $(echo "$course_progress" | cut -c1-300)"
 echo

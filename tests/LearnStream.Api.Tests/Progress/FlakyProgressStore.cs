@@ -11,11 +11,24 @@ public sealed class FlakyProgressStore(IProgressStore inner) : IProgressStore
     private int _finds;
     private int _merges;
     private int _failuresToCome;
+    private readonly List<string[]> _batches = [];
 
     public int Finds => _finds;
 
     /// <summary>Merges that reached the inner store.</summary>
     public int Merges => _merges;
+
+    /// <summary>The lesson ids of each merge that reached the inner store, in order.</summary>
+    public IReadOnlyList<string[]> Batches
+    {
+        get
+        {
+            lock (_batches)
+            {
+                return [.. _batches];
+            }
+        }
+    }
 
     /// <summary>The next this many merges throw before touching the inner store.</summary>
     public int FailuresToCome { get => _failuresToCome; set => _failuresToCome = value; }
@@ -45,6 +58,10 @@ public sealed class FlakyProgressStore(IProgressStore inner) : IProgressStore
         }
         await inner.MergeAsync(states, completionThreshold, cancellationToken);
         Interlocked.Increment(ref _merges);
+        lock (_batches)
+        {
+            _batches.Add([.. states.Select(s => s.LessonId)]);
+        }
     }
 
     public Task<IReadOnlyList<LessonProgress>> ListByUserAsync(Guid userId, IReadOnlyCollection<string>? courseIds, CancellationToken cancellationToken) =>

@@ -52,7 +52,7 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
 
     private string PendingKey(string lessonId) => HashKey(lessonId) + ":p";
 
-    private string DirtyKey => $"{_prefix}progress:dirty";
+    private string DueKey => $"{_prefix}progress:due";
 
     protected async Task<LessonProgress> Stored(string lessonId) =>
         await Store.FindAsync(Alice.UserId, lessonId, Ct) ?? throw new InvalidOperationException($"{lessonId} was never written.");
@@ -250,14 +250,14 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         var dirty = _redisA.GetDatabase();
 
         await flusher.StartAsync(Ct);
-        for (var i = 0; i < 200 && (i == 0 || await dirty.SetLengthAsync(DirtyKey) > 0); i++)
+        for (var i = 0; i < 200 && (i == 0 || await dirty.SortedSetLengthAsync(DueKey) > 0); i++)
         {
             _time.Advance(TimeSpan.FromMilliseconds(new ProgressOptions().FlushIntervalMilliseconds));
             await Task.Delay(20, Ct);
         }
         await flusher.StopAsync(Ct);
 
-        Assert.Equal(0, await dirty.SetLengthAsync(DirtyKey));
+        Assert.Equal(0, await dirty.SortedSetLengthAsync(DueKey));
         for (var l = 0; l < 40; l++)
         {
             Assert.Equal(10 + l, (await Stored($"l{l}")).WatchedSeconds);
@@ -291,7 +291,7 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
 
         Assert.Equal(lessons, await flushing.FlushAsync(Store, null, Ct));
 
-        Assert.Equal(0, await db.SetLengthAsync(DirtyKey));
+        Assert.Equal(0, await db.SortedSetLengthAsync(DueKey));
         for (var l = 0; l < lessons; l++)
         {
             var watched = 10 + 10 + 1 + l % 100;
@@ -300,6 +300,59 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
             // The trimmed entry lives on in the base.
             Assert.Equal(watched, BufferedProgressJson.Deserialize((byte[])(await db.HashGetAsync(HashKey($"l{l}"), "b"))!).WatchedSeconds);
         }
+    }
+
+    [Fact]
+    public async Task The_flush_writes_the_pairs_due_longest_first()
+    {
+        // Pushed a second apart in shuffled order; l5 first, l0 last.
+        string[] lessons = ["l5", "l2", "l4", "l0", "l3", "l1"];
+        foreach (var lesson in lessons)
+        {
+            await Add(NodeA, Alice.Beat(lesson, 1, 0, 10));
+            await NodeA.PushAsync();
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+        var db = _redisA.GetDatabase();
+        Assert.Equal(lessons.Length, await db.SortedSetLengthAsync(DueKey));
+
+        // Batches of 3: each merge holds the three pairs due longest of what is left.
+        await NodeA.FlushAsync(Store, null, Ct);
+
+        string[][] oldestFirst = [["l2", "l4", "l5"], ["l0", "l1", "l3"]];
+        Assert.Equal(oldestFirst, Store.Batches.Select(b => b.Order(StringComparer.Ordinal).ToArray()));
+        Assert.Equal(0, await db.SortedSetLengthAsync(DueKey));
+    }
+
+    [Fact]
+    public async Task A_pair_pushed_while_the_flush_writes_it_stays_due_from_the_read()
+    {
+        await Add(NodeA, Alice.Beat("l1", 1, 0, 10));
+        await NodeA.PushAsync();
+        var pushedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var readAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var gate = new TaskCompletionSource();
+        Store.Gate = gate;
+        // The learner's flush makes one pass, so what it leaves due can be seen.
+        var flush = NodeB.FlushAsync(Store, Alice.UserId, Ct);
+        await Store.MergeStarted.Task.WaitAsync(Ct);
+        var db = _redisA.GetDatabase();
+        Assert.Equal(pushedAt, await db.SortedSetScoreAsync(DueKey, $"{Alice.UserId:N}:l1"));
+
+        // A's next push lands between the flush's read and its compaction.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Add(NodeA, Alice.Beat("l1", 2, 10, 20));
+        await NodeA.PushAsync();
+        gate.SetResult();
+        await flush;
+
+        // The first beat is stored; the second waits from the read on, not from the first push.
+        Assert.Equal(10, (await Stored("l1")).WatchedSeconds);
+        Assert.Equal(readAt, await db.SortedSetScoreAsync(DueKey, $"{Alice.UserId:N}:l1"));
+        await NodeA.FlushAsync(Store, null, Ct);
+        Assert.Equal(20, (await Stored("l1")).WatchedSeconds);
+        Assert.Null(await db.SortedSetScoreAsync(DueKey, $"{Alice.UserId:N}:l1"));
     }
 
     [Fact]

@@ -9,8 +9,9 @@ namespace LearnStream.Api.Features.Progress;
 
 /// <summary>
 /// The buffer shared by every node: per learner and lesson a hash (base state, epoch, entry count) and a
-/// list of pending entries, plus dirty sets (all, and per learner) that the flush works from (see
-/// <see cref="RedisProgressScripts"/>). Every node pushes to the same keys, so beats for one pair on two
+/// list of pending entries, plus the sets the flush works from (see <see cref="RedisProgressScripts"/>):
+/// the due set, every pair with beats not yet stored, scored by when it became due, and per learner a
+/// dirty set of the same pairs. Every node pushes to the same keys, so beats for one pair on two
 /// nodes meet in one state. Keys of a pair idle for a week expire.
 /// <para>
 /// A beat costs no Redis call in the steady state. A node keeps, per pair it serves, everything it knows
@@ -56,7 +57,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<RedisProgressBuffer> _logger;
     private readonly string _prefix;
-    private readonly RedisKey _dirtyKey;
+    private readonly RedisKey _dueKey;
     private readonly MemoryCache _pairs = new(new MemoryCacheOptions { SizeLimit = RememberedPairs });
     private readonly ConcurrentQueue<Pair> _unpushed = new();
     private readonly SemaphoreSlim _pushing = new(1, 1);
@@ -73,7 +74,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         _time = time;
         _logger = logger;
         _prefix = redisOptions.Value.InstanceName + "progress:";
-        _dirtyKey = _prefix + "dirty";
+        _dueKey = _prefix + "due";
         _pusher = Task.Run(PushPeriodicallyAsync);
     }
 
@@ -134,7 +135,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         };
     }
 
-    /// <summary>Each flush picks its own random dirty pairs, so flushes running at once mostly write different ones.</summary>
+    /// <summary>Flushes take the pairs due longest, each from one of the first windows at random, so flushes running at once mostly write different ones.</summary>
     public bool FlushesShareWork => true;
 
     /// <summary>Store failures propagate with every entry left dirty; the flusher logs them and tries again next tick.</summary>
@@ -154,12 +155,20 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             }
             return written;
         }
-        // Random picks let several nodes flush side by side with little overlap; the bound keeps one tick
-        // from chasing beats that keep arriving.
-        var rounds = (await db.SetLengthAsync(_dirtyKey) + batchSize - 1) / batchSize + 1;
+        // The pairs due longest go first, so what a crash of Redis can lose is bounded by how far behind the
+        // flush runs, and no pair waits behind ones that keep beating. With FlushWorkers windows to choose
+        // from, flushes running at once (workers, nodes) mostly take different pairs. The bound keeps one
+        // tick from chasing beats that keep arriving.
+        var windows = _options.FlushWorkers;
+        var rounds = (await db.SortedSetLengthAsync(_dueKey) + batchSize - 1) / batchSize + 1;
         for (var round = 0; round < rounds; round++)
         {
-            var members = await db.SetRandomMembersAsync(_dirtyKey, batchSize);
+            var skip = (long)Random.Shared.Next(windows) * batchSize;
+            var members = await db.SortedSetRangeByRankAsync(_dueKey, skip, skip + batchSize - 1);
+            if (members.Length == 0 && skip > 0)
+            {
+                members = await db.SortedSetRangeByRankAsync(_dueKey, 0, batchSize - 1);
+            }
             if (members.Length == 0)
             {
                 break;
@@ -197,7 +206,8 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                 return;
             }
             var db = _redis.GetDatabase();
-            var calls = taken.Chunk(MaxBatch).Select(chunk => (Chunk: chunk, Answer: SendAsync(db, chunk))).ToList();
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var calls = taken.Chunk(MaxBatch).Select(chunk => (Chunk: chunk, Answer: SendAsync(db, chunk, now))).ToList();
             var threshold = _options.CompletionThreshold;
             var folds = new List<Compaction>();
             Exception? failure = null;
@@ -233,7 +243,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             }
             if (folds.Count > 0)
             {
-                await CompactAsync(db, folds, clean: false);
+                await CompactAsync(db, folds, readAt: null);
             }
             if (failure is not null)
             {
@@ -306,13 +316,14 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     /// <summary>
     /// One script call for a chunk of pairs. KEYS and ARGV as <see cref="RedisProgressScripts.Push"/> reads them.
     /// </summary>
-    private Task<RedisResult> SendAsync(IDatabaseAsync db, (Pair Pair, Pair.Outgoing Out)[] chunk)
+    private Task<RedisResult> SendAsync(IDatabaseAsync db, (Pair Pair, Pair.Outgoing Out)[] chunk, long now)
     {
         var keys = new RedisKey[1 + chunk.Length * RedisProgressScripts.KeysPerPair];
-        var args = new RedisValue[2 + chunk.Length * RedisProgressScripts.ArgsPerPair];
-        keys[0] = _dirtyKey;
+        var args = new RedisValue[3 + chunk.Length * RedisProgressScripts.ArgsPerPair];
+        keys[0] = _dueKey;
         args[0] = TtlSeconds;
         args[1] = chunk.Length;
+        args[2] = now;
         for (var i = 0; i < chunk.Length; i++)
         {
             var (pair, outgoing) = chunk[i];
@@ -320,7 +331,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             keys[k] = pair.HashKey;
             keys[k + 1] = pair.PendingKey;
             keys[k + 2] = pair.UserDirtyKey;
-            var a = 2 + i * RedisProgressScripts.ArgsPerPair;
+            var a = 3 + i * RedisProgressScripts.ArgsPerPair;
             args[a] = BufferedProgressJson.Serialize(outgoing.Entry);
             args[a + 1] = pair.Member;
             args[a + 2] = outgoing.Counted;
@@ -394,6 +405,8 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
 
     private async Task<(int Written, int Compacted)> FlushMembersAsync(IDatabase db, IProgressStore store, RedisValue[] members, CancellationToken cancellationToken)
     {
+        // Entries pushed after this are not in what the flush writes: the compaction keeps such a pair due from here.
+        var readAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
         // One script call per chunk, all of them sent at once.
         var reads = members.Chunk(MaxBatch)
             .Select(chunk => ReadAsync(db, [.. chunk.SelectMany(m => new[] { HashKey(m!), PendingKey(m!) })]))
@@ -415,7 +428,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         }
         var compacted = await CompactAsync(db, [.. entries.Select(e => new Compaction(e.Member, UserOf(e.Member), e.Entry.Epoch, e.Entry.Folded,
             // Without a base the merged state lacks the stored history; the next beat loads it from the store.
-            e.Entry.Base is null ? null : e.Merged, e.Entry.Pending.Count))], clean: true);
+            e.Entry.Base is null ? null : e.Merged, e.Entry.Pending.Count))], readAt);
         return (states.Count, compacted);
     }
 
@@ -437,18 +450,20 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
 
     /// <summary>
     /// Folds what was read into each pair's base and trims those entries, one script call per <see cref="MaxBatch"/>
-    /// pairs, all sent at once; <paramref name="clean"/> also clears the dirty mark of a pair left with nothing
-    /// pending. Returns how many pairs were compacted (the others moved on since they were read).
+    /// pairs, all sent at once. A flush's compaction (<paramref name="readAt"/> set: when it read the pairs) also
+    /// takes a pair left with nothing pending off the due set, and keeps one that took entries since as due
+    /// from the read; a push's fold leaves the due set alone. Returns how many pairs were compacted (the others
+    /// moved on since they were read).
     /// </summary>
-    private async Task<int> CompactAsync(IDatabaseAsync db, IReadOnlyList<Compaction> compactions, bool clean)
+    private async Task<int> CompactAsync(IDatabaseAsync db, IReadOnlyList<Compaction> compactions, long? readAt)
     {
         var calls = compactions.Chunk(MaxBatch).Select(chunk =>
         {
             var keys = new RedisKey[1 + chunk.Length * RedisProgressScripts.CompactKeysPerPair];
             var args = new RedisValue[2 + chunk.Length * RedisProgressScripts.CompactArgsPerPair];
-            keys[0] = _dirtyKey;
+            keys[0] = _dueKey;
             args[0] = TtlSeconds;
-            args[1] = clean ? "1" : "0";
+            args[1] = readAt is { } at ? at : RedisValue.EmptyString;
             for (var i = 0; i < chunk.Length; i++)
             {
                 var c = chunk[i];

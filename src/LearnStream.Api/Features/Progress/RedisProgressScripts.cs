@@ -28,9 +28,10 @@ internal static class RedisProgressScripts
     public const int ArgsPerPair = 6;
 
     /// <summary>
-    /// One node's push: per pair, everything the node knows merged into one entry. KEYS: the dirty set,
-    /// then <see cref="KeysPerPair"/> per pair; ARGV: ttl seconds, the number of pairs, then
-    /// <see cref="ArgsPerPair"/> per pair. When the node has merged the base and every entry of the
+    /// One node's push: per pair, everything the node knows merged into one entry. KEYS: the due set,
+    /// then <see cref="KeysPerPair"/> per pair; ARGV: ttl seconds, the number of pairs, the node's time in
+    /// milliseconds, then <see cref="ArgsPerPair"/> per pair. A pair not yet due joins the due set with that
+    /// time as its score; a pair already due keeps its earlier one. When the node has merged the base and every entry of the
     /// current epoch (the usual case: no other node pushed the pair since), its entry holds them all and
     /// replaces them as the base, so a pair beating on one node keeps one value, not a growing list.
     /// Otherwise the entry is appended. Returns one result per pair: { 1, epoch, n, length, rate count,
@@ -45,7 +46,7 @@ internal static class RedisProgressScripts
         local out = {}
         for i = 0, tonumber(ARGV[2]) - 1 do
           local k = 1 + i * 3
-          local a = 2 + i * 6
+          local a = 3 + i * 6
           local hash, list, member = KEYS[k + 1], KEYS[k + 2], ARGV[a + 2]
           local h = redis.call('HMGET', hash, 'e', 'n', 'm', 'r')
           local epoch, n = h[1], tonumber(h[2] or '0') + 1
@@ -63,7 +64,7 @@ internal static class RedisProgressScripts
           if current and known == n - 1 then
             redis.call('HSET', hash, 'n', n, 'm', rm, 'r', rc, 'b', ARGV[a + 1])
             redis.call('DEL', list)
-            redis.call('SADD', KEYS[1], member)
+            redis.call('ZADD', KEYS[1], 'NX', ARGV[3], member)
             redis.call('SADD', KEYS[k + 3], member)
             redis.call('EXPIRE', hash, ttl)
             redis.call('EXPIRE', KEYS[k + 3], ttl)
@@ -74,7 +75,7 @@ internal static class RedisProgressScripts
             if len == 1 then
               -- A list is only emptied with its pair still marked (a fold), or by the flush that clears the
               -- mark: an entry pushed onto a non-empty list finds its pair marked and its keys' time renewed.
-              redis.call('SADD', KEYS[1], member)
+              redis.call('ZADD', KEYS[1], 'NX', ARGV[3], member)
               redis.call('SADD', KEYS[k + 3], member)
               redis.call('EXPIRE', hash, ttl)
               redis.call('EXPIRE', list, ttl)
@@ -132,14 +133,16 @@ internal static class RedisProgressScripts
     public const int CompactArgsPerPair = 5;
 
     /// <summary>
-    /// Folds what was read into the base, per pair. KEYS: the dirty set, then <see cref="CompactKeysPerPair"/>
-    /// per pair; ARGV: ttl seconds, '1' to clear the dirty mark of a pair left with nothing pending, then
-    /// <see cref="CompactArgsPerPair"/> per pair: epoch when read ('' for none), folded count when read,
-    /// merged state ('' when there is no base to fold into, or nothing to trim), entries to trim, member.
-    /// Returns per pair 1 when it compacted, 0 when the pair moved on meanwhile.
+    /// Folds what was read into the base, per pair. KEYS: the due set, then <see cref="CompactKeysPerPair"/>
+    /// per pair; ARGV: ttl seconds, the time of the read in milliseconds ('' for a fold, which leaves the
+    /// due set alone), then <see cref="CompactArgsPerPair"/> per pair: epoch when read ('' for none),
+    /// folded count when read, merged state ('' when there is no base to fold into, or nothing to trim),
+    /// entries to trim, member. A pair left with nothing pending is no longer due. A pair that took entries
+    /// since the read stays due, as from the read at the earliest: everything before it is stored. Returns
+    /// per pair 1 when it compacted, 0 when the pair moved on meanwhile.
     /// </summary>
     public const string Compact = """
-        local ttl, clean = ARGV[1], ARGV[2] == '1'
+        local ttl, read = ARGV[1], ARGV[2]
         local out = {}
         for i = 0, (#KEYS - 1) / 3 - 1 do
           local k = 2 + i * 3
@@ -147,6 +150,7 @@ internal static class RedisProgressScripts
           local h = redis.call('HMGET', KEYS[k], 'e', 'n')
           local len = redis.call('LLEN', KEYS[k + 1])
           if (h[1] or '') ~= ARGV[a] or tonumber(h[2] or '0') - len ~= tonumber(ARGV[a + 1]) then
+            if read ~= '' then redis.call('ZADD', KEYS[1], 'XX', 'GT', read, ARGV[a + 4]) end
             out[i + 1] = 0
           else
             local trim = tonumber(ARGV[a + 3])
@@ -156,9 +160,13 @@ internal static class RedisProgressScripts
               redis.call('EXPIRE', KEYS[k], ttl)
               len = len - trim
             end
-            if clean and len == 0 then
-              redis.call('SREM', KEYS[1], ARGV[a + 4])
-              redis.call('SREM', KEYS[k + 2], ARGV[a + 4])
+            if read ~= '' then
+              if len == 0 then
+                redis.call('ZREM', KEYS[1], ARGV[a + 4])
+                redis.call('SREM', KEYS[k + 2], ARGV[a + 4])
+              else
+                redis.call('ZADD', KEYS[1], 'XX', 'GT', read, ARGV[a + 4])
+              end
             end
             out[i + 1] = 1
           end
