@@ -28,9 +28,10 @@ public sealed class ProgressOptions
     /// <summary>
     /// Flushes a node runs at once over the shared Redis buffer, each with its own store connection, and
     /// the number of windows of the pairs due longest that a flush picks one from at random (so flushes
-    /// running at once, on this node and others, mostly take different pairs). A flush mostly waits on Redis and the store, so with many
-    /// pairs one alone falls behind before the machine is busy; more keep the backlog shorter at the
-    /// beats' expense when cores are short (bench/README.md). The in-process buffer flushes one at a time.
+    /// running at once, on this node and others, mostly take different pairs). A flush mostly waits on
+    /// Redis and the store, so with many pairs one alone falls behind before the machine is busy; more
+    /// keep the backlog shorter at the beats' expense when cores are short (bench/README.md). The
+    /// in-process buffer flushes one at a time.
     /// </summary>
     [Range(1, 16)]
     public int FlushWorkers { get; set; } = 1;

@@ -29,11 +29,12 @@ internal static class RedisProgressScripts
 
     /// <summary>
     /// One node's push: per pair, everything the node knows merged into one entry. KEYS: the due set,
-    /// then <see cref="KeysPerPair"/> per pair; ARGV: ttl seconds, the number of pairs, the node's time in
-    /// milliseconds, then <see cref="ArgsPerPair"/> per pair. A pair not yet due joins the due set with that
-    /// time as its score; a pair already due keeps its earlier one. When the node has merged the base and every entry of the
-    /// current epoch (the usual case: no other node pushed the pair since), its entry holds them all and
-    /// replaces them as the base, so a pair beating on one node keeps one value, not a growing list.
+    /// then <see cref="KeysPerPair"/> per pair; ARGV: ttl seconds, the number of pairs, the node's time
+    /// in milliseconds, then <see cref="ArgsPerPair"/> per pair. A pair not yet due joins the due set
+    /// with that time as its score; a pair already due keeps its earlier one. When the node has merged
+    /// the base and every entry of the current epoch (the usual case: no other node pushed the pair
+    /// since), its entry holds them all and replaces them as the base, so a pair beating on one node
+    /// keeps one value, not a growing list.
     /// Otherwise the entry is appended. Returns one result per pair: { 1, epoch, n, length, rate count,
     /// entries after the known ones } when the caller's epoch and count still hold, or { 2, epoch or '',
     /// n, length, rate count, base or '', every earlier pending entry }. The pair's own entry is never sent
@@ -149,27 +150,24 @@ internal static class RedisProgressScripts
           local a = 3 + i * 5
           local h = redis.call('HMGET', KEYS[k], 'e', 'n')
           local len = redis.call('LLEN', KEYS[k + 1])
-          if (h[1] or '') ~= ARGV[a] or tonumber(h[2] or '0') - len ~= tonumber(ARGV[a + 1]) then
-            if read ~= '' then redis.call('ZADD', KEYS[1], 'XX', 'GT', read, ARGV[a + 4]) end
-            out[i + 1] = 0
-          else
-            local trim = tonumber(ARGV[a + 3])
-            if trim > 0 then
-              if ARGV[a + 2] ~= '' then redis.call('HSET', KEYS[k], 'b', ARGV[a + 2]) end
-              redis.call('LTRIM', KEYS[k + 1], trim, -1)
-              redis.call('EXPIRE', KEYS[k], ttl)
-              len = len - trim
-            end
-            if read ~= '' then
-              if len == 0 then
-                redis.call('ZREM', KEYS[1], ARGV[a + 4])
-                redis.call('SREM', KEYS[k + 2], ARGV[a + 4])
-              else
-                redis.call('ZADD', KEYS[1], 'XX', 'GT', read, ARGV[a + 4])
-              end
-            end
-            out[i + 1] = 1
+          local current = (h[1] or '') == ARGV[a] and tonumber(h[2] or '0') - len == tonumber(ARGV[a + 1])
+          local trim = tonumber(ARGV[a + 3])
+          if current and trim > 0 then
+            if ARGV[a + 2] ~= '' then redis.call('HSET', KEYS[k], 'b', ARGV[a + 2]) end
+            redis.call('LTRIM', KEYS[k + 1], trim, -1)
+            redis.call('EXPIRE', KEYS[k], ttl)
+            len = len - trim
           end
+          if read ~= '' then
+            if current and len == 0 then
+              redis.call('ZREM', KEYS[1], ARGV[a + 4])
+              redis.call('SREM', KEYS[k + 2], ARGV[a + 4])
+            else
+              -- Moved on since the read (or entries came after it): what is not stored dates from the read.
+              redis.call('ZADD', KEYS[1], 'XX', 'GT', read, ARGV[a + 4])
+            end
+          end
+          out[i + 1] = current and 1 or 0
         end
         return out
         """;
