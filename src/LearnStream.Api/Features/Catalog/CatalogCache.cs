@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using ZiggyCreatures.Caching.Fusion;
 
@@ -40,17 +41,22 @@ public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> op
     }
 
     /// <summary>
-    /// The course holding a lesson, whatever its status (callers decide who may see it): the progress
-    /// beat path asks this on every beat, so it must not cost a database read each time. The result is
-    /// shared between callers and must not be changed.
+    /// A lesson and the course holding it, whatever the course's status (callers decide who may see it):
+    /// the progress beat path asks this on every beat, so it must cost neither a database read nor a
+    /// scan of the course's lessons each time. The result is shared between callers and must not be changed.
     /// </summary>
-    public async Task<Course?> GetByLessonAsync(string lessonId, Func<CancellationToken, Task<Course?>> load, CancellationToken cancellationToken)
+    public async Task<LessonInCourse?> GetLessonAsync(string lessonId, Func<CancellationToken, Task<Course?>> load, CancellationToken cancellationToken)
     {
         if (!options.Value.CacheEnabled)
         {
-            return await load(cancellationToken);
+            return LessonInCourse.Find(await load(cancellationToken), lessonId);
         }
-        return await cache.GetOrSetAsync<Course?>("lesson:" + lessonId, async (_, ct) => await load(ct), Entry(), Tags, cancellationToken);
+        return await cache.GetOrSetAsync<LessonInCourse?>(
+            "lesson-at:" + lessonId,
+            async (_, ct) => LessonInCourse.Find(await load(ct), lessonId),
+            Entry(),
+            Tags,
+            cancellationToken);
     }
 
     public async Task<CoursePage> GetPublishedPageAsync(string key, Func<CancellationToken, Task<CoursePage>> load, CancellationToken cancellationToken)
@@ -78,3 +84,13 @@ public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> op
 
 /// <summary>A cached page of a public listing.</summary>
 public sealed record CoursePage(IReadOnlyList<Course> Items, int Total);
+
+/// <summary>A lesson by its place in its course: cached as such, it is found without a scan, and stored once in the course.</summary>
+public sealed record LessonInCourse(Course Course, int Section, int Index)
+{
+    [JsonIgnore]
+    public Lesson Lesson => Course.Sections[Section].Lessons[Index];
+
+    public static LessonInCourse? Find(Course? course, string lessonId) =>
+        course?.LocateLesson(lessonId) is var (section, index) ? new LessonInCourse(course, section, index) : null;
+}

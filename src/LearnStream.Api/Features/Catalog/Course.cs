@@ -54,16 +54,19 @@ public sealed class Course
 
     public bool IsInstructor(string userId) => InstructorIds.Contains(userId, StringComparer.Ordinal);
 
-    /// <summary>A plain scan: every beat looks its lesson up here, and an iterator per call costs more than the search.</summary>
-    public Lesson? FindLesson(string lessonId)
+    public Lesson? FindLesson(string lessonId) => LocateLesson(lessonId) is var (section, index) ? Sections[section].Lessons[index] : null;
+
+    /// <summary>Where a lesson is: its section's index and its index there. A plain scan; an iterator per call costs more than the search.</summary>
+    public (int Section, int Index)? LocateLesson(string lessonId)
     {
-        foreach (var section in Sections)
+        for (var s = 0; s < Sections.Count; s++)
         {
-            foreach (var lesson in section.Lessons)
+            var lessons = Sections[s].Lessons;
+            for (var i = 0; i < lessons.Count; i++)
             {
-                if (string.Equals(lesson.Id, lessonId, StringComparison.Ordinal))
+                if (string.Equals(lessons[i].Id, lessonId, StringComparison.Ordinal))
                 {
-                    return lesson;
+                    return (s, i);
                 }
             }
         }

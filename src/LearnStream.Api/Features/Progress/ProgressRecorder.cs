@@ -89,8 +89,8 @@ public sealed class ProgressRecorder(
 
     private async Task<(Course? Course, Lesson? Lesson, ProgressOutcome? Refused)> FindWatchableAsync(ClaimsPrincipal user, string lessonId, CancellationToken ct)
     {
-        var course = lessonId.Length <= 64 ? await catalog.GetByLessonAsync(lessonId, c => FindCourseAsync(lessonId, c), ct) : null;
-        if (course is null || !CourseAccess.CanView(course, user) || course.FindLesson(lessonId) is not { } lesson)
+        var found = lessonId.Length <= 64 ? await catalog.GetLessonAsync(lessonId, c => FindCourseAsync(lessonId, c), ct) : null;
+        if (found is not { Course: var course, Lesson: var lesson } || !CourseAccess.CanView(course, user))
         {
             return (null, null, ProgressOutcome.NotFound);
         }
