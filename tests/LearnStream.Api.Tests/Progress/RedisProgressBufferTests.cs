@@ -54,6 +54,8 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
 
     private string DueKey => $"{_prefix}progress:due";
 
+    private string DirtyKey => $"{_prefix}progress:dirty:{Alice.UserId:N}";
+
     protected async Task<LessonProgress> Stored(string lessonId) =>
         await Store.FindAsync(Alice.UserId, lessonId, Ct) ?? throw new InvalidOperationException($"{lessonId} was never written.");
 
@@ -322,6 +324,48 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         string[][] oldestFirst = [["l2", "l4", "l5"], ["l0", "l1", "l3"]];
         Assert.Equal(oldestFirst, Store.Batches.Select(b => b.Order(StringComparer.Ordinal).ToArray()));
         Assert.Equal(0, await db.SortedSetLengthAsync(DueKey));
+    }
+
+    [Fact]
+    public async Task A_pair_is_marked_due_exactly_while_it_is_in_the_due_and_dirty_sets()
+    {
+        var db = _redisA.GetDatabase();
+        var member = $"{Alice.UserId:N}:l1";
+        async Task AssertDue(bool due, string when)
+        {
+            Assert.True(due == await db.HashExistsAsync(HashKey("l1"), "d"), $"mark, {when}");
+            Assert.True(due == await db.SortedSetScoreAsync(DueKey, member) is not null, $"due set, {when}");
+            Assert.True(due == await db.SetContainsAsync(DirtyKey, member), $"dirty set, {when}");
+        }
+
+        await Add(NodeA, Alice.Beat("l1", 1, 0, 10));
+        await NodeA.PushAsync();
+        await AssertDue(true, "after the first push");
+        await Add(NodeA, Alice.Beat("l1", 2, 10, 20));
+        await NodeA.PushAsync();
+        await AssertDue(true, "after a push to a pair already due");
+        await NodeA.FlushAsync(Store, null, Ct);
+        await AssertDue(false, "after the flush");
+
+        // Due again from a push that replaces the base (A knows every entry) ...
+        await Add(NodeA, Alice.Beat("l1", 3, 20, 30));
+        await NodeA.PushAsync();
+        await AssertDue(true, "after a push replacing the base");
+        await NodeB.FlushAsync(Store, Alice.UserId, Ct);
+        await AssertDue(false, "after the learner's flush");
+
+        // ... and from one that appends (B loaded the pair, then missed A's push).
+        await Add(NodeB, Alice.Beat("l1", 4, 30, 40));
+        await Add(NodeA, Alice.Beat("l1", 5, 40, 50));
+        await NodeA.PushAsync();
+        await NodeA.FlushAsync(Store, null, Ct);
+        await AssertDue(false, "after A's beats were stored");
+        await NodeB.PushAsync();
+        Assert.Equal(1, await db.ListLengthAsync(PendingKey("l1")));
+        await AssertDue(true, "after a push appending an entry");
+        await NodeA.FlushAsync(Store, null, Ct);
+        await AssertDue(false, "after the last flush");
+        Assert.Equal(50, (await Stored("l1")).WatchedSeconds);
     }
 
     [Fact]
@@ -636,7 +680,7 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         await NodeB.PushAsync();
 
         var db = _redisA.GetDatabase();
-        foreach (var key in new[] { HashKey("l1"), PendingKey("l1"), $"{_prefix}progress:dirty:{Alice.UserId:N}" })
+        foreach (var key in new[] { HashKey("l1"), PendingKey("l1"), DirtyKey })
         {
             var ttl = await db.KeyTimeToLiveAsync(key);
             Assert.True(ttl is { } t && t > TimeSpan.FromDays(6) && t <= RedisProgressBuffer.IdleExpiry, $"{key}: {ttl}");

@@ -7,8 +7,9 @@ namespace LearnStream.Api.Features.Progress;
 /// <para>
 /// Per pair, a hash holds <c>b</c> (the base: the stored state the first beat loaded, with pending
 /// entries folded in since), <c>e</c> (the epoch: a token set with the first base, so a node can tell
-/// that the base it knows is still the one in Redis), <c>n</c> (entries ever pushed) and the rate count
-/// (<c>m</c>, <c>r</c>). The pending
+/// that the base it knows is still the one in Redis), <c>n</c> (entries ever pushed), the rate count
+/// (<c>m</c>, <c>r</c>) and <c>d</c>, set while the pair is due: in the due set and its learner's dirty
+/// set, which it joins and leaves together with <c>d</c>. The pending
 /// list holds the last entries; the ones before them, <c>n</c> minus the list's length ("folded"), are in
 /// the base. A node that has merged the first <c>k</c> entries of an epoch asks only for the ones after
 /// them, so a push usually reads back only what other nodes added.
@@ -31,7 +32,8 @@ internal static class RedisProgressScripts
     /// One node's push: per pair, everything the node knows merged into one entry. KEYS: the due set,
     /// then <see cref="KeysPerPair"/> per pair; ARGV: ttl seconds, the number of pairs, the node's time
     /// in milliseconds, then <see cref="ArgsPerPair"/> per pair. A pair not yet due joins the due set
-    /// with that time as its score; a pair already due keeps its earlier one. When the node has merged
+    /// with that time as its score; a pair already due keeps its earlier one, and its mark spares the
+    /// push the due set, the dirty set and their commands. When the node has merged
     /// the base and every entry of the current epoch (the usual case: no other node pushed the pair
     /// since), its entry holds them all and replaces them as the base, so a pair beating on one node
     /// keeps one value, not a growing list.
@@ -49,7 +51,7 @@ internal static class RedisProgressScripts
           local k = 1 + i * 3
           local a = 3 + i * 6
           local hash, list, member = KEYS[k + 1], KEYS[k + 2], ARGV[a + 2]
-          local h = redis.call('HMGET', hash, 'e', 'n', 'm', 'r')
+          local h = redis.call('HMGET', hash, 'e', 'n', 'm', 'r', 'd')
           local epoch, n = h[1], tonumber(h[2] or '0') + 1
           local minute, counted = tonumber(ARGV[a + 6]), tonumber(ARGV[a + 3])
           local rm, rc = tonumber(h[3] or '0'), tonumber(h[4] or '0')
@@ -63,25 +65,13 @@ internal static class RedisProgressScripts
           local known = tonumber(ARGV[a + 5])
           local current = epoch and epoch == ARGV[a + 4]
           if current and known == n - 1 then
-            redis.call('HSET', hash, 'n', n, 'm', rm, 'r', rc, 'b', ARGV[a + 1])
+            redis.call('HSET', hash, 'n', n, 'm', rm, 'r', rc, 'd', 1, 'b', ARGV[a + 1])
             redis.call('DEL', list)
-            redis.call('ZADD', KEYS[1], 'NX', ARGV[3], member)
-            redis.call('SADD', KEYS[k + 3], member)
-            redis.call('EXPIRE', hash, ttl)
-            redis.call('EXPIRE', KEYS[k + 3], ttl)
             out[i + 1] = { 1, epoch, n, 0, total, {} }
           else
-            redis.call('HSET', hash, 'n', n, 'm', rm, 'r', rc)
+            redis.call('HSET', hash, 'n', n, 'm', rm, 'r', rc, 'd', 1)
             local len = redis.call('RPUSH', list, ARGV[a + 1])
-            if len == 1 then
-              -- A list is only emptied with its pair still marked (a fold), or by the flush that clears the
-              -- mark: an entry pushed onto a non-empty list finds its pair marked and its keys' time renewed.
-              redis.call('ZADD', KEYS[1], 'NX', ARGV[3], member)
-              redis.call('SADD', KEYS[k + 3], member)
-              redis.call('EXPIRE', hash, ttl)
-              redis.call('EXPIRE', list, ttl)
-              redis.call('EXPIRE', KEYS[k + 3], ttl)
-            end
+            if len == 1 then redis.call('EXPIRE', list, ttl) end
             local folded = n - len
             if current and known >= folded and known < n then
               local unseen = {}
@@ -92,6 +82,14 @@ internal static class RedisProgressScripts
               if len > 1 then earlier = redis.call('LRANGE', list, 0, len - 2) end
               out[i + 1] = { 2, epoch or '', n, len, total, redis.call('HGET', hash, 'b') or '', earlier }
             end
+          end
+          redis.call('EXPIRE', hash, ttl)
+          if not h[5] then
+            -- Not due: it joins the due set and the learner's dirty set. A pair already due (most pairs
+            -- that beat more often than the flush comes round) costs none of these commands.
+            redis.call('ZADD', KEYS[1], 'NX', ARGV[3], member)
+            redis.call('SADD', KEYS[k + 3], member)
+            redis.call('EXPIRE', KEYS[k + 3], ttl)
           end
         end
         return out
@@ -138,7 +136,7 @@ internal static class RedisProgressScripts
     /// per pair; ARGV: ttl seconds, the time of the read in milliseconds ('' for a fold, which leaves the
     /// due set alone), then <see cref="CompactArgsPerPair"/> per pair: epoch when read ('' for none),
     /// folded count when read, merged state ('' when there is no base to fold into, or nothing to trim),
-    /// entries to trim, member. A pair left with nothing pending is no longer due. A pair that took entries
+    /// entries to trim, member. A pair left with nothing pending is no longer due (nor marked). A pair that took entries
     /// since the read stays due, as from the read at the earliest: everything before it is stored. Returns
     /// per pair 1 when it compacted, 0 when the pair moved on meanwhile.
     /// </summary>
@@ -162,6 +160,7 @@ internal static class RedisProgressScripts
             if current and len == 0 then
               redis.call('ZREM', KEYS[1], ARGV[a + 4])
               redis.call('SREM', KEYS[k + 2], ARGV[a + 4])
+              redis.call('HDEL', KEYS[k], 'd')
             else
               -- Moved on since the read (or entries came after it): what is not stored dates from the read.
               redis.call('ZADD', KEYS[1], 'XX', 'GT', read, ARGV[a + 4])
