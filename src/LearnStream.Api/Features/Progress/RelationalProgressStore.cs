@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using LearnStream.Api.Data;
 using Microsoft.EntityFrameworkCore;
@@ -132,15 +133,13 @@ public sealed class RelationalProgressStore(LearnStreamDbContext db) : IProgress
     /// One statement for many rows: inserts each new row, and updates each existing one only where its
     /// version is the one before this write's (a new row carries version 1, so it never overwrites a row
     /// created meanwhile). Returns the ids written. Column names, and each value's conversion (times are
-    /// stored as binary numbers), come from the EF model, so the statement writes what EF reads.
+    /// stored as binary numbers in SQLite), come from the EF model, so the statement writes what EF reads.
     /// </summary>
     private async Task<HashSet<string>> UpsertAsync(ProgressRecord[] rows, CancellationToken cancellationToken)
     {
         var entity = db.Model.FindEntityType(typeof(ProgressRecord))!;
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var properties = entity.GetProperties().ToArray();
-        var mappings = Array.ConvertAll(properties, p => (RelationalTypeMapping)p.GetTypeMapping());
-        var getters = Array.ConvertAll(properties, p => p.GetGetter());
         var sql = db.GetService<ISqlGenerationHelper>();
         string Column(IProperty p) => sql.DelimitIdentifier(p.GetColumnName(table)!);
         var key = entity.FindPrimaryKey()!.Properties.Single();
@@ -150,17 +149,14 @@ public sealed class RelationalProgressStore(LearnStreamDbContext db) : IProgress
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         var text = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema))
-            .Append(" (").AppendJoin(", ", properties.Select(Column)).Append(") VALUES ");
-        for (var r = 0; r < rows.Length; r++)
+            .Append(" (").AppendJoin(", ", properties.Select(Column)).Append(") ");
+        if (db.Database.IsNpgsql())
         {
-            text.Append(r == 0 ? "(" : ", (");
-            for (var c = 0; c < properties.Length; c++)
-            {
-                var name = $"p{r}_{c}";
-                command.Parameters.Add(mappings[c].CreateParameter(command, name, getters[c].GetClrValue(rows[r]), properties[c].IsNullable));
-                text.Append(c == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
-            }
-            text.Append(')');
+            AppendColumnArrays(command, text, rows, properties, sql);
+        }
+        else
+        {
+            AppendValues(command, text, rows, properties, sql);
         }
         text.Append(" ON CONFLICT (").Append(Column(key)).Append(") DO UPDATE SET ")
             .AppendJoin(", ", properties.Where(p => p != key).Select(p => $"{Column(p)} = excluded.{Column(p)}"))
@@ -182,6 +178,52 @@ public sealed class RelationalProgressStore(LearnStreamDbContext db) : IProgress
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL: each column's values as one array, unnested into rows. A chunk binds one parameter per
+    /// column and PostgreSQL parses one short statement, where a VALUES list binds one per value.
+    /// </summary>
+    private static void AppendColumnArrays(DbCommand command, StringBuilder text, ProgressRecord[] rows, IProperty[] properties, ISqlGenerationHelper sql)
+    {
+        text.Append("SELECT * FROM unnest(");
+        for (var c = 0; c < properties.Length; c++)
+        {
+            var mapping = (RelationalTypeMapping)properties[c].GetTypeMapping();
+            var getter = properties[c].GetGetter();
+            var type = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
+            var values = Array.CreateInstance(properties[c].IsNullable && type.IsValueType ? typeof(Nullable<>).MakeGenericType(type) : type, rows.Length);
+            for (var r = 0; r < rows.Length; r++)
+            {
+                var value = getter.GetClrValue(rows[r]);
+                values.SetValue(value is null || mapping.Converter is null ? value : mapping.Converter.ConvertToProvider(value), r);
+            }
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = $"p{c}";
+            parameter.Value = values;
+            command.Parameters.Add(parameter);
+            text.Append(c == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(parameter.ParameterName));
+        }
+        text.Append(')');
+    }
+
+    /// <summary>Any other provider: a VALUES list, one parameter per value.</summary>
+    private static void AppendValues(DbCommand command, StringBuilder text, ProgressRecord[] rows, IProperty[] properties, ISqlGenerationHelper sql)
+    {
+        var mappings = Array.ConvertAll(properties, p => (RelationalTypeMapping)p.GetTypeMapping());
+        var getters = Array.ConvertAll(properties, p => p.GetGetter());
+        text.Append("VALUES ");
+        for (var r = 0; r < rows.Length; r++)
+        {
+            text.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < properties.Length; c++)
+            {
+                var name = $"p{r}_{c}";
+                command.Parameters.Add(mappings[c].CreateParameter(command, name, getters[c].GetClrValue(rows[r]), properties[c].IsNullable));
+                text.Append(c == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
+            }
+            text.Append(')');
         }
     }
 
