@@ -144,8 +144,8 @@ wrk -d "$warmup" -t"$threads" -c"$connections" -s "$bench/progress.lua" "$base" 
 # could lose (README.md, "What a crash can lose"): about one flush interval while the flush keeps up.
 : > "$work/backlog.txt"
 (while kill -0 $$ 2>/dev/null; do
-  due="$(redis zcard "${prefix}progress:due")"
-  since="$(redis zrange "${prefix}progress:due" 0 0 withscores | sed -n 2p)"
+  due="$(redis zcard "${prefix}progress:due-since")"
+  since="$(redis zrange "${prefix}progress:due-since" 0 0 withscores | sed -n 2p)"
   echo "$due $(( $(date +%s%3N) - ${since:-$(date +%s%3N)} ))" >> "$work/backlog.txt"
   sleep 2
 done) &

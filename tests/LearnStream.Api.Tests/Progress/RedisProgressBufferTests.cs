@@ -52,7 +52,7 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
 
     private string PendingKey(string lessonId) => HashKey(lessonId) + ":p";
 
-    private string DueKey => $"{_prefix}progress:due";
+    private string DueKey => $"{_prefix}progress:due-since";
 
     private string DirtyKey => $"{_prefix}progress:dirty:{Alice.UserId:N}";
 

@@ -74,7 +74,9 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         _time = time;
         _logger = logger;
         _prefix = redisOptions.Value.InstanceName + "progress:";
-        _dueKey = _prefix + "due";
+        // A new name with the due mark (52ade7e): an older node's flush, which takes pairs off the set without
+        // clearing their mark, must not share the set with nodes that trust the mark.
+        _dueKey = _prefix + "due-since";
         _pusher = Task.Run(PushPeriodicallyAsync);
     }
 
