@@ -21,7 +21,7 @@ public sealed class RelationalProgressStore(LearnStreamDbContext db) : IProgress
     /// <summary>Keys per IN list and rows per activity insert: far below SQLite's and PostgreSQL's parameter limits.</summary>
     internal const int ChunkSize = 500;
 
-    /// <summary>Rows per upsert: 13 parameters each, far below both databases' parameter limits.</summary>
+    /// <summary>Rows per upsert: on SQLite 13 parameters each (PostgreSQL binds 13 arrays in all), far below its parameter limit.</summary>
     internal const int WriteChunkSize = 200;
 
     public async Task<LessonProgress?> FindAsync(Guid userId, string lessonId, CancellationToken cancellationToken)
