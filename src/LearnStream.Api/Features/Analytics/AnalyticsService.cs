@@ -1,3 +1,4 @@
+using LearnStream.Api.Common;
 using LearnStream.Api.Data;
 using LearnStream.Api.Features.Catalog;
 using LearnStream.Api.Features.Enrollment;
@@ -29,8 +30,8 @@ public sealed class AnalyticsService(IFusionCache cache, IServiceScopeFactory sc
         // The version is in the key: a changed outline (lessons added, renamed, moved) gets a new entry at once.
         return await cache.GetOrSetAsync<CourseAnalyticsReport>(
             $"analytics:{course.Id}:{course.Version}",
-            async (_, ct) => await ComputeAsync(course, ct),
-            new FusionCacheEntryOptions { Duration = TimeSpan.FromSeconds(seconds) },
+            async (ctx, ct) => CacheEntries.Sized(ctx, await ComputeAsync(course, ct)),
+            new FusionCacheEntryOptions { Duration = TimeSpan.FromSeconds(seconds), Size = 1 },
             token: cancellationToken);
     }
 

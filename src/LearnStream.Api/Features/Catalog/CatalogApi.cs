@@ -67,7 +67,7 @@ public static class CatalogApi
             return new CoursePage(items, total);
         }
         var result = visibility == CourseVisibility.Published
-            ? await cache.GetPublishedPageAsync(System.Text.Json.JsonSerializer.Serialize(query), Load, cancellationToken)
+            ? await cache.GetPublishedPageAsync(query, Load, cancellationToken)
             : await Load(cancellationToken);
         return TypedResults.Ok(new Paged<CourseResponse>(result.Items.Select(c => c.ToResponse(withOutline: false)).ToList(), p, size, result.Total));
     }

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using LearnStream.Api.Common;
 using Microsoft.Extensions.Options;
 using ZiggyCreatures.Caching.Fusion;
 
@@ -34,7 +36,7 @@ public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> op
         }
         return await cache.GetOrSetAsync<Course?>(
             "course:" + idOrSlug,
-            async (_, ct) => Published(await load(ct)),
+            async (ctx, ct) => CacheEntries.Sized(ctx, Published(await load(ct))),
             Entry(),
             Tags,
             cancellationToken);
@@ -53,19 +55,33 @@ public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> op
         }
         return await cache.GetOrSetAsync<LessonInCourse?>(
             "lesson-at:" + lessonId,
-            async (_, ct) => LessonInCourse.Find(await load(ct), lessonId),
+            async (ctx, ct) => CacheEntries.Sized(ctx, LessonInCourse.Find(await load(ct), lessonId)),
             Entry(),
             Tags,
             cancellationToken);
     }
 
-    public async Task<CoursePage> GetPublishedPageAsync(string key, Func<CancellationToken, Task<CoursePage>> load, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page of the public listing. Pages with a filter's free text (search, tag, instructor) or with no
+    /// course stay in this node's memory: their keys are the client's to multiply.
+    /// </summary>
+    public async Task<CoursePage> GetPublishedPageAsync(CourseQuery query, Func<CancellationToken, Task<CoursePage>> load, CancellationToken cancellationToken)
     {
         if (!options.Value.CacheEnabled)
         {
             return await load(cancellationToken);
         }
-        return await cache.GetOrSetAsync<CoursePage>("courses:" + key, async (_, ct) => await load(ct), Entry(), Tags, cancellationToken);
+        var freeText = query.Search is not null || query.Tag is not null || query.InstructorId is not null;
+        return await cache.GetOrSetAsync<CoursePage>(
+            "courses:" + JsonSerializer.Serialize(query),
+            async (ctx, ct) =>
+            {
+                var page = await load(ct);
+                return CacheEntries.Sized(ctx, page, clientShaped: freeText || page.Items.Count == 0);
+            },
+            Entry(),
+            Tags,
+            cancellationToken);
     }
 
     public async Task InvalidateAsync(CancellationToken cancellationToken)
@@ -77,7 +93,7 @@ public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> op
     }
 
     // One instance for every call (FusionCache copies what it changes): the lesson lookup runs on every progress beat.
-    private FusionCacheEntryOptions Entry() => _entry ??= new() { Duration = TimeSpan.FromSeconds(options.Value.CacheSeconds) };
+    private FusionCacheEntryOptions Entry() => _entry ??= new() { Duration = TimeSpan.FromSeconds(options.Value.CacheSeconds), Size = 1 };
 
     private static Course? Published(Course? course) => course is { Status: CourseStatus.Published } ? course : null;
 }

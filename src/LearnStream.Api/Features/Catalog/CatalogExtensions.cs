@@ -1,6 +1,7 @@
 using LearnStream.Api.Common;
 using LearnStream.Api.Data;
 using LearnStream.Api.Features.Users;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -44,12 +45,27 @@ public static class CatalogExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(CatalogApi.AuthorPolicy, policy => policy.RequireRole(Roles.Instructor, Roles.Admin));
 
-        var cache = services.AddFusionCache().WithSerializer(new FusionCacheSystemTextJsonSerializer());
-        if (builder.Configuration.HasRedis())
+        services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Bounded, since some keys come from clients: every entry states its size (CacheEntries), FusionCache's own tag entries too.
+        services.AddKeyedSingleton<IMemoryCache>(CacheOptions.MemoryKey, (sp, _) =>
+            new MemoryCache(new MemoryCacheOptions { SizeLimit = sp.GetRequiredService<IOptions<CacheOptions>>().Value.SizeLimit }));
+        var redis = builder.Configuration.HasRedis();
+        var cache = services.AddFusionCache()
+            .WithOptions(o =>
+            {
+                o.DefaultEntryOptions.Size = 1;
+                o.TagsDefaultEntryOptions.Size = 1;
+                if (redis)
+                {
+                    o.BackplaneChannelPrefix = builder.Configuration["Redis:InstanceName"] ?? new RedisOptions().InstanceName;
+                }
+            })
+            .WithMemoryCache(sp => sp.GetRequiredKeyedService<IMemoryCache>(CacheOptions.MemoryKey))
+            .WithSerializer(new FusionCacheSystemTextJsonSerializer());
+        if (redis)
         {
             // Level 2 and the backplane share the app's one Redis connection and its key prefix.
-            cache.WithOptions(o => o.BackplaneChannelPrefix = builder.Configuration["Redis:InstanceName"] ?? new RedisOptions().InstanceName)
-                .WithDistributedCache(sp => new RedisCache(new RedisCacheOptions
+            cache.WithDistributedCache(sp => new RedisCache(new RedisCacheOptions
                 {
                     ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()),
                     InstanceName = sp.GetRequiredService<IOptions<RedisOptions>>().Value.InstanceName + "cache:",

@@ -19,7 +19,7 @@ public sealed record EnrollmentState(EnrollmentStatus Status, DateTimeOffset? Ex
 /// </summary>
 public sealed class CourseAccessService(IFusionCache cache, IServiceScopeFactory scopes, TimeProvider time)
 {
-    private static readonly FusionCacheEntryOptions Entry = new() { Duration = TimeSpan.FromMinutes(10) };
+    private static readonly FusionCacheEntryOptions Entry = new() { Duration = TimeSpan.FromMinutes(10), Size = 1 };
 
     public async Task<bool> MayWatchAsync(ClaimsPrincipal user, Course course, Lesson? lesson, CancellationToken cancellationToken)
     {
