@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using LearnStream.Api.Tests.Infrastructure;
@@ -10,31 +9,10 @@ namespace LearnStream.Api.Tests;
 /// <summary>Runs the auth flows with every log category at Debug and searches the output for secrets.</summary>
 public sealed class SecretLoggingTests
 {
-    private sealed class CapturingProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Capturing(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Capturing(CapturingProvider owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                owner.Lines.Enqueue(formatter(state, exception) + " " + exception + " " + state);
-        }
-    }
-
     [Fact]
     public async Task Passwords_and_tokens_never_reach_the_logs()
     {
-        var capture = new CapturingProvider();
+        var capture = new LogCapture();
         await using var fixture = new PostgresRedisFixture();
         fixture.Overrides["Logging:LogLevel:Default"] = "Debug";
         fixture.Overrides["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Debug";
@@ -49,7 +27,7 @@ public sealed class SecretLoggingTests
         Assert.Equal(HttpStatusCode.Unauthorized, await client.GetMeStatusAsync(user.Tokens.AccessToken[..^4] + "AAAA"));
         using var logout = await client.PostAsJsonAsync("/api/v1/auth/logout", new { refreshToken = user.Tokens.RefreshToken });
 
-        var logs = string.Join('\n', capture.Lines);
+        var logs = string.Join('\n', capture.Lines.Select(l => l.Everything));
         Assert.True(capture.Lines.Count > 20, "the capture saw too little to mean anything");
         var hash = Convert.ToHexString(LearnStream.Api.Features.Auth.SessionService.HashToken(user.Tokens.RefreshToken));
         foreach (var secret in new[]
