@@ -14,6 +14,7 @@ public static class ProgressBufferExtensions
         if (builder.Configuration.HasRedis())
         {
             builder.Services.AddSingleton<IProgressBuffer, RedisProgressBuffer>();
+            builder.Services.AddHostedService<RedisPersistenceCheck>();
         }
         else
         {
