@@ -35,6 +35,33 @@ public sealed class CatalogCacheBoundsTests : IDisposable
     };
 
     [Fact]
+    public async Task The_lessons_of_a_course_share_one_copy_of_it()
+    {
+        var loads = 0;
+        Task<Course?> Load(CancellationToken _)
+        {
+            Interlocked.Increment(ref loads);
+            return Task.FromResult<Course?>(Published("shared", lessons: 3));
+        }
+
+        var first = await _catalog.GetLessonAsync("shared-l0", Load, CancellationToken.None);
+        var second = await _catalog.GetLessonAsync("shared-l2", Load, CancellationToken.None);
+        var again = await _catalog.GetLessonAsync("shared-l0", Load, CancellationToken.None);
+
+        Assert.Equal(("shared-l0", "shared-l2"), (first!.Lesson.Id, second!.Lesson.Id));
+        Assert.Same(first.Course, second.Course);
+        Assert.Same(first, again);
+        Assert.Equal(2, loads); // once per lesson: which course holds a lesson takes a read to learn
+    }
+
+    [Fact]
+    public async Task A_lesson_in_no_course_is_found_in_none()
+    {
+        Assert.Null(await _catalog.GetLessonAsync("nowhere", _ => Task.FromResult<Course?>(null), CancellationToken.None));
+        Assert.Null(await _catalog.GetLessonAsync("shared-l9", _ => Task.FromResult<Course?>(Published("shared", lessons: 3)), CancellationToken.None));
+    }
+
+    [Fact]
     public void An_entry_weighs_its_json_in_kilobytes_and_nothing_weighs_one()
     {
         var small = CacheEntries.Weight(Published("small"));

@@ -1,9 +1,8 @@
 using LearnStream.Api.Features.Catalog;
-using ZiggyCreatures.Caching.Fusion.Serialization.SystemTextJson;
 
 namespace LearnStream.Tests.Catalog;
 
-/// <summary>The catalog cache's per-lesson entry: found by place, and the same after a trip through Redis (its L2).</summary>
+/// <summary>The catalog cache's per-lesson entry: a lesson found by its place in its course.</summary>
 public class LessonInCourseTests
 {
     private static Course Course() => new()
@@ -36,16 +35,5 @@ public class LessonInCourseTests
     {
         Assert.Null(LessonInCourse.Find(Course(), "z"));
         Assert.Null(LessonInCourse.Find(null, "a"));
-    }
-
-    [Fact]
-    public void The_entry_comes_back_from_the_cache_serializer_pointing_at_the_same_lesson()
-    {
-        var serializer = new FusionCacheSystemTextJsonSerializer();
-
-        var back = serializer.Deserialize<LessonInCourse>(serializer.Serialize(LessonInCourse.Find(Course(), "c")));
-
-        Assert.Equal(("c1", 2, 0), (back!.Course.Id, back.Section, back.Index));
-        Assert.Equal(("c", LessonKind.Text, "# C"), (back.Lesson.Id, back.Lesson.Kind, back.Lesson.Body));
     }
 }

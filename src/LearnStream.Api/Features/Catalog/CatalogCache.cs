@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using LearnStream.Api.Common;
 using Microsoft.Extensions.Options;
 using ZiggyCreatures.Caching.Fusion;
@@ -27,6 +26,7 @@ public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> op
     private const string Tag = "catalog";
     private static readonly string[] Tags = [Tag];
     private FusionCacheEntryOptions? _entry;
+    private FusionCacheEntryOptions? _lessonEntry;
 
     public async Task<Course?> GetPublishedAsync(string idOrSlug, Func<CancellationToken, Task<Course?>> load, CancellationToken cancellationToken)
     {
@@ -46,6 +46,12 @@ public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> op
     /// A lesson and the course holding it, whatever the course's status (callers decide who may see it):
     /// the progress beat path asks this on every beat, so it must cost neither a database read nor a
     /// scan of the course's lessons each time. The result is shared between callers and must not be changed.
+    /// <para>
+    /// The entries stay in this node's memory, and all the lessons of a course share one copy of it (an
+    /// entry of its own, <c>course-any:</c>, weighed once): held per lesson, as until now, a course of n
+    /// lessons took n copies in every node and n more in Redis. A node's first beat at a lesson reads its
+    /// course from the store once per <see cref="CatalogOptions.CacheSeconds"/>.
+    /// </para>
     /// </summary>
     public async Task<LessonInCourse?> GetLessonAsync(string lessonId, Func<CancellationToken, Task<Course?>> load, CancellationToken cancellationToken)
     {
@@ -55,8 +61,20 @@ public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> op
         }
         return await cache.GetOrSetAsync<LessonInCourse?>(
             "lesson-at:" + lessonId,
-            async (ctx, ct) => CacheEntries.Sized(ctx, LessonInCourse.Find(await load(ct), lessonId)),
-            Entry(),
+            async (ctx, ct) =>
+            {
+                var loaded = await load(ct);
+                if (loaded is null)
+                {
+                    return CacheEntries.Sized(ctx, (LessonInCourse?)null);
+                }
+                // The copy another lesson of the course already holds, else this one becomes it. A write to
+                // the catalog expires both entries by tag, so they never mix two versions for long; should
+                // they, the lesson is found in the copy just loaded.
+                var shared = await cache.GetOrSetAsync("course-any:" + loaded.Id, loaded, SharedCourseEntry(loaded), Tags, ct);
+                return LessonInCourse.Find(shared, lessonId) ?? LessonInCourse.Find(loaded, lessonId);
+            },
+            LessonEntry(),
             Tags,
             cancellationToken);
     }
@@ -95,16 +113,33 @@ public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> op
     // One instance for every call (FusionCache copies what it changes): the lesson lookup runs on every progress beat.
     private FusionCacheEntryOptions Entry() => _entry ??= new() { Duration = TimeSpan.FromSeconds(options.Value.CacheSeconds), Size = 1 };
 
+    /// <summary>A lesson's place: in this node's memory only, weighing next to nothing (its course is weighed in its own entry).</summary>
+    private FusionCacheEntryOptions LessonEntry() => _lessonEntry ??= NodeOnly(Entry().Duplicate());
+
+    private FusionCacheEntryOptions SharedCourseEntry(Course course)
+    {
+        var entry = NodeOnly(Entry().Duplicate());
+        entry.Size = CacheEntries.Weight(course);
+        return entry;
+    }
+
+    private static FusionCacheEntryOptions NodeOnly(FusionCacheEntryOptions entry)
+    {
+        entry.SkipDistributedCacheRead = true;
+        entry.SkipDistributedCacheWrite = true;
+        entry.SkipBackplaneNotifications = true;
+        return entry;
+    }
+
     private static Course? Published(Course? course) => course is { Status: CourseStatus.Published } ? course : null;
 }
 
 /// <summary>A cached page of a public listing.</summary>
 public sealed record CoursePage(IReadOnlyList<Course> Items, int Total);
 
-/// <summary>A lesson by its place in its course: cached as such, it is found without a scan, and stored once in the course.</summary>
+/// <summary>A lesson by its place in its course: cached as such, it is found without a scan.</summary>
 public sealed record LessonInCourse(Course Course, int Section, int Index)
 {
-    [JsonIgnore]
     public Lesson Lesson => Course.Sections[Section].Lessons[Index];
 
     public static LessonInCourse? Find(Course? course, string lessonId) =>
