@@ -36,14 +36,16 @@ public static class CacheEntries
         value is null ? 1 : 1 + JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.Web).Length / 1024;
 
     /// <summary>
-    /// Sizes an entry while its factory runs (adaptive caching). An entry a client can multiply at will
-    /// (<paramref name="clientShaped"/>: nothing found, or a filter's free text) stays in this node's memory,
-    /// first in line when the memory cache makes room; neither Redis nor the other nodes hear of it.
+    /// Sizes an entry while its factory runs (adaptive caching): by <see cref="Weight{T}"/>, or 1 when not
+    /// <paramref name="weighed"/> (what it holds is weighed in another entry). An entry a client can
+    /// multiply at will (<paramref name="clientShaped"/>: nothing found, or a filter's free text) stays in
+    /// this node's memory, first in line when the memory cache makes room; neither Redis nor the other
+    /// nodes hear of it.
     /// </summary>
-    public static T Sized<T>(FusionCacheFactoryExecutionContext<T> context, T value, bool clientShaped = false)
+    public static T Sized<T>(FusionCacheFactoryExecutionContext<T> context, T value, bool clientShaped = false, bool weighed = true)
     {
         var options = context.Options;
-        options.Size = Weight(value);
+        options.Size = weighed ? Weight(value) : 1;
         if (value is null || clientShaped)
         {
             options.Priority = CacheItemPriority.Low;

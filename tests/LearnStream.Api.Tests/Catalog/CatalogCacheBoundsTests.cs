@@ -54,6 +54,24 @@ public sealed class CatalogCacheBoundsTests(PostgresRedisFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task A_lesson_goes_to_Redis_as_its_course_id_and_its_course_once_never_as_a_copy_of_the_course()
+    {
+        var course = await _client.PublishedCourseAsync();
+        var learner = await _client.NewUserWithRoleAsync("student");
+
+        // Not enrolled: refused, but only after the lesson was looked up, as for any beat.
+        using (var beat = await _client.SendAsync(HttpMethod.Post, $"/api/v1/lessons/{course.LessonId}/progress", learner.Tokens.AccessToken,
+            new { sessionId = "s1", sequence = 1, position = 10, watched = new[] { new[] { 0.0, 10.0 } }, @event = "heartbeat" }))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, beat.StatusCode);
+        }
+
+        Assert.Single(await CacheKeysInRedisAsync("lesson-course:" + course.LessonId));
+        Assert.Single(await CacheKeysInRedisAsync("course-any:" + course.Id));
+        Assert.Empty(await CacheKeysInRedisAsync("lesson-at:" + course.LessonId));
+    }
+
+    [Fact]
     public async Task A_node_s_memory_cache_stays_within_its_limit_under_a_flood_of_made_up_slugs()
     {
         var course = await _client.PublishedCourseAsync();

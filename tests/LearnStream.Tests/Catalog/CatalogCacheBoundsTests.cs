@@ -13,6 +13,7 @@ public sealed class CatalogCacheBoundsTests : IDisposable
     private const long Limit = 100;
 
     private readonly MemoryCache _memory = new(new MemoryCacheOptions { SizeLimit = Limit });
+    private readonly FusionCache _fusion;
     private readonly CatalogCache _catalog;
 
     public CatalogCacheBoundsTests()
@@ -20,10 +21,15 @@ public sealed class CatalogCacheBoundsTests : IDisposable
         var options = new FusionCacheOptions();
         options.DefaultEntryOptions.Size = 1;
         options.TagsDefaultEntryOptions.Size = 1;
-        _catalog = new CatalogCache(new FusionCache(options, _memory), Options.Create(new CatalogOptions()));
+        _fusion = new FusionCache(options, _memory);
+        _catalog = new CatalogCache(_fusion, Options.Create(new CatalogOptions()));
     }
 
-    public void Dispose() => _memory.Dispose();
+    public void Dispose()
+    {
+        _fusion.Dispose();
+        _memory.Dispose();
+    }
 
     private static Course Published(string id, int lessons = 1) => new()
     {
@@ -37,29 +43,50 @@ public sealed class CatalogCacheBoundsTests : IDisposable
     [Fact]
     public async Task The_lessons_of_a_course_share_one_copy_of_it()
     {
-        var loads = 0;
-        Task<Course?> Load(CancellationToken _)
+        var byLesson = 0;
+        Task<Course?> LoadByLesson(CancellationToken _)
         {
-            Interlocked.Increment(ref loads);
+            Interlocked.Increment(ref byLesson);
             return Task.FromResult<Course?>(Published("shared", lessons: 3));
         }
 
-        var first = await _catalog.GetLessonAsync("shared-l0", Load, CancellationToken.None);
-        var second = await _catalog.GetLessonAsync("shared-l2", Load, CancellationToken.None);
-        var again = await _catalog.GetLessonAsync("shared-l0", Load, CancellationToken.None);
+        var first = await _catalog.GetLessonAsync("shared-l0", LoadByLesson, NoLoadById, CancellationToken.None);
+        var second = await _catalog.GetLessonAsync("shared-l2", LoadByLesson, NoLoadById, CancellationToken.None);
+        var again = await _catalog.GetLessonAsync("shared-l0", LoadByLesson, NoLoadById, CancellationToken.None);
 
         Assert.Equal(("shared-l0", "shared-l2"), (first!.Lesson.Id, second!.Lesson.Id));
         Assert.Same(first.Course, second.Course);
         Assert.Same(first, again);
-        Assert.Equal(2, loads); // once per lesson: which course holds a lesson takes a read to learn
+        Assert.Equal(2, byLesson); // which course holds a lesson takes one read per lesson to learn
+    }
+
+    [Fact]
+    public async Task A_node_that_knows_which_course_holds_a_lesson_reads_only_that_course()
+    {
+        Assert.NotNull(await _catalog.GetLessonAsync("c-l1", _ => Task.FromResult<Course?>(Published("c", lessons: 2)), NoLoadById, CancellationToken.None));
+        // As a node whose memory lost the course and the place, while the lesson's course id is still known (in Redis, say).
+        await _fusion.RemoveAsync("course-any:c");
+        await _fusion.RemoveAsync("lesson-at:c-l1");
+        var byId = new List<string>();
+
+        var found = await _catalog.GetLessonAsync("c-l1", _ => throw new InvalidOperationException("read by lesson"), (id, _) =>
+        {
+            byId.Add(id);
+            return Task.FromResult<Course?>(Published("c", lessons: 2));
+        }, CancellationToken.None);
+
+        Assert.Equal(("c", "c-l1"), (found!.Course.Id, found.Lesson.Id));
+        Assert.Equal(["c"], byId);
     }
 
     [Fact]
     public async Task A_lesson_in_no_course_is_found_in_none()
     {
-        Assert.Null(await _catalog.GetLessonAsync("nowhere", _ => Task.FromResult<Course?>(null), CancellationToken.None));
-        Assert.Null(await _catalog.GetLessonAsync("shared-l9", _ => Task.FromResult<Course?>(Published("shared", lessons: 3)), CancellationToken.None));
+        Assert.Null(await _catalog.GetLessonAsync("nowhere", _ => Task.FromResult<Course?>(null), NoLoadById, CancellationToken.None));
+        Assert.Null(await _catalog.GetLessonAsync("shared-l9", _ => Task.FromResult<Course?>(Published("shared", lessons: 3)), NoLoadById, CancellationToken.None));
     }
+
+    private static Task<Course?> NoLoadById(string id, CancellationToken _) => throw new InvalidOperationException($"read course {id} by id");
 
     [Fact]
     public void An_entry_weighs_its_json_in_kilobytes_and_nothing_weighs_one()

@@ -47,32 +47,44 @@ public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> op
     /// the progress beat path asks this on every beat, so it must cost neither a database read nor a
     /// scan of the course's lessons each time. The result is shared between callers and must not be changed.
     /// <para>
-    /// The entries stay in this node's memory, and all the lessons of a course share one copy of it (an
-    /// entry of its own, <c>course-any:</c>, weighed once): held per lesson, as until now, a course of n
-    /// lessons took n copies in every node and n more in Redis. A node's first beat at a lesson reads its
-    /// course from the store once per <see cref="CatalogOptions.CacheSeconds"/>.
+    /// A course is cached once for all its lessons (<c>course-any:</c>, in memory and Redis), and a lesson
+    /// by two small entries: which course holds it (<c>lesson-course:</c>, in memory and Redis) and its
+    /// place in that course's copy (<c>lesson-at:</c>, in this node's memory only, pointing into the
+    /// copy). Held whole per lesson, a course of n lessons would take n copies in every node and n more
+    /// in Redis. <paramref name="loadByLesson"/> answers the first look-up of a lesson anywhere,
+    /// <paramref name="loadById"/> a course that neither this node nor Redis holds.
     /// </para>
     /// </summary>
-    public async Task<LessonInCourse?> GetLessonAsync(string lessonId, Func<CancellationToken, Task<Course?>> load, CancellationToken cancellationToken)
+    public async Task<LessonInCourse?> GetLessonAsync(string lessonId, Func<CancellationToken, Task<Course?>> loadByLesson,
+        Func<string, CancellationToken, Task<Course?>> loadById, CancellationToken cancellationToken)
     {
         if (!options.Value.CacheEnabled)
         {
-            return LessonInCourse.Find(await load(cancellationToken), lessonId);
+            return LessonInCourse.Find(await loadByLesson(cancellationToken), lessonId);
         }
         return await cache.GetOrSetAsync<LessonInCourse?>(
             "lesson-at:" + lessonId,
             async (ctx, ct) =>
             {
-                var loaded = await load(ct);
-                if (loaded is null)
+                Course? loaded = null;
+                var courseId = await cache.GetOrSetAsync<string?>(
+                    "lesson-course:" + lessonId,
+                    async (c, t) => CacheEntries.Sized(c, (loaded = await loadByLesson(t))?.Id),
+                    Entry(),
+                    Tags,
+                    ct);
+                if (courseId is null)
                 {
                     return CacheEntries.Sized(ctx, (LessonInCourse?)null);
                 }
-                // The copy another lesson of the course already holds, else this one becomes it. A write to
-                // the catalog expires both entries by tag, so they never mix two versions for long; should
-                // they, the lesson is found in the copy just loaded.
-                var shared = await cache.GetOrSetAsync("course-any:" + loaded.Id, loaded, SharedCourseEntry(loaded), Tags, ct);
-                return LessonInCourse.Find(shared, lessonId) ?? LessonInCourse.Find(loaded, lessonId);
+                var course = await cache.GetOrSetAsync<Course?>(
+                    "course-any:" + courseId,
+                    async (c, t) => CacheEntries.Sized(c, loaded ?? await loadById(courseId, t)),
+                    Entry(),
+                    Tags,
+                    ct);
+                // A write to the catalog expires all three entries by tag; until then they agree.
+                return CacheEntries.Sized(ctx, LessonInCourse.Find(course, lessonId), weighed: false);
             },
             LessonEntry(),
             Tags,
@@ -113,22 +125,18 @@ public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> op
     // One instance for every call (FusionCache copies what it changes): the lesson lookup runs on every progress beat.
     private FusionCacheEntryOptions Entry() => _entry ??= new() { Duration = TimeSpan.FromSeconds(options.Value.CacheSeconds), Size = 1 };
 
-    /// <summary>A lesson's place: in this node's memory only, weighing next to nothing (its course is weighed in its own entry).</summary>
-    private FusionCacheEntryOptions LessonEntry() => _lessonEntry ??= NodeOnly(Entry().Duplicate());
-
-    private FusionCacheEntryOptions SharedCourseEntry(Course course)
+    /// <summary>A lesson's place in its course's copy: in this node's memory only, since it points into that copy.</summary>
+    private FusionCacheEntryOptions LessonEntry()
     {
-        var entry = NodeOnly(Entry().Duplicate());
-        entry.Size = CacheEntries.Weight(course);
-        return entry;
-    }
-
-    private static FusionCacheEntryOptions NodeOnly(FusionCacheEntryOptions entry)
-    {
-        entry.SkipDistributedCacheRead = true;
-        entry.SkipDistributedCacheWrite = true;
-        entry.SkipBackplaneNotifications = true;
-        return entry;
+        if (_lessonEntry is null)
+        {
+            var entry = Entry().Duplicate();
+            entry.SkipDistributedCacheRead = true;
+            entry.SkipDistributedCacheWrite = true;
+            entry.SkipBackplaneNotifications = true;
+            _lessonEntry = entry;
+        }
+        return _lessonEntry;
     }
 
     private static Course? Published(Course? course) => course is { Status: CourseStatus.Published } ? course : null;

@@ -89,7 +89,7 @@ public sealed class ProgressRecorder(
 
     private async Task<(Course? Course, Lesson? Lesson, ProgressOutcome? Refused)> FindWatchableAsync(ClaimsPrincipal user, string lessonId, CancellationToken ct)
     {
-        var found = lessonId.Length <= 64 ? await catalog.GetLessonAsync(lessonId, c => FindCourseAsync(lessonId, c), ct) : null;
+        var found = lessonId.Length <= 64 ? await catalog.GetLessonAsync(lessonId, c => FindCourseAsync(lessonId, c), FindCourseByIdAsync, ct) : null;
         if (found is not { Course: var course, Lesson: var lesson } || !CourseAccess.CanView(course, user))
         {
             return (null, null, ProgressOutcome.NotFound);
@@ -103,6 +103,12 @@ public sealed class ProgressRecorder(
     {
         await using var scope = scopes.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<ICourseStore>().FindByLessonAsync(lessonId, ct);
+    }
+
+    private async Task<Course?> FindCourseByIdAsync(string courseId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ICourseStore>().FindAsync(courseId, ct);
     }
 
     private async Task<LessonProgress?> LoadStoredAsync(Guid userId, string lessonId, CancellationToken ct)
