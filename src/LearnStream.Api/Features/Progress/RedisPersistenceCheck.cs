@@ -16,7 +16,8 @@ public sealed class RedisPersistenceCheck(IConnectionMultiplexer redis, IHostEnv
         string info;
         try
         {
-            // Through a script: the client takes INFO itself for an admin command, and the app's connection is not one.
+            // Through a script: StackExchange.Redis counts INFO as an admin command and refuses it on a connection
+            // without AllowAdmin, which the app's one connection should not have.
             info = (string)(await redis.GetDatabase().ScriptEvaluateAsync("return redis.call('INFO', 'persistence')"))!;
         }
         catch (Exception e) when (e is RedisException or RedisTimeoutException)
