@@ -31,7 +31,7 @@ public sealed class AnalyticsService(IFusionCache cache, IServiceScopeFactory sc
         return await cache.GetOrSetAsync<CourseAnalyticsReport>(
             $"analytics:{course.Id}:{course.Version}",
             async (ctx, ct) => CacheEntries.Sized(ctx, await ComputeAsync(course, ct)),
-            new FusionCacheEntryOptions { Duration = TimeSpan.FromSeconds(seconds), Size = 1 },
+            cache.CreateEntryOptions(duration: TimeSpan.FromSeconds(seconds)),
             token: cancellationToken);
     }
 

@@ -123,7 +123,8 @@ public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> op
     }
 
     // One instance for every call (FusionCache copies what it changes): the lesson lookup runs on every progress beat.
-    private FusionCacheEntryOptions Entry() => _entry ??= new() { Duration = TimeSpan.FromSeconds(options.Value.CacheSeconds), Size = 1 };
+    // From the cache's defaults, which give every entry its size: the memory level has a size limit.
+    private FusionCacheEntryOptions Entry() => _entry ??= cache.CreateEntryOptions(duration: TimeSpan.FromSeconds(options.Value.CacheSeconds));
 
     /// <summary>A lesson's place in its course's copy: in this node's memory only, since it points into that copy.</summary>
     private FusionCacheEntryOptions LessonEntry()

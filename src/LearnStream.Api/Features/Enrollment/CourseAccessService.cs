@@ -19,7 +19,8 @@ public sealed record EnrollmentState(EnrollmentStatus Status, DateTimeOffset? Ex
 /// </summary>
 public sealed class CourseAccessService(IFusionCache cache, IServiceScopeFactory scopes, TimeProvider time)
 {
-    private static readonly FusionCacheEntryOptions Entry = new() { Duration = TimeSpan.FromMinutes(10), Size = 1 };
+    // From the cache's defaults, which give every entry its size (CacheEntries): the memory level has a size limit.
+    private readonly FusionCacheEntryOptions _entry = cache.CreateEntryOptions(duration: TimeSpan.FromMinutes(10));
 
     public async Task<bool> MayWatchAsync(ClaimsPrincipal user, Course course, Lesson? lesson, CancellationToken cancellationToken)
     {
@@ -48,7 +49,7 @@ public sealed class CourseAccessService(IFusionCache cache, IServiceScopeFactory
                 .Where(e => e.UserId == userId && e.CourseId == courseId)
                 .Select(e => new EnrollmentState(e.Status, e.ExpiresAt))
                 .SingleOrDefaultAsync(ct);
-        }, Entry, token: cancellationToken);
+        }, _entry, token: cancellationToken);
 
     /// <summary>
     /// Call after every committed change of the enrollment. The entry is removed at once and again a
