@@ -445,6 +445,11 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         Assert.Equal(1, await db.ListLengthAsync(PendingKey("l1")));
         Assert.Equal(80, (await Add(NodeA, Alice.Beat("l1", 8, 400, 410))).State!.WatchedSeconds);
 
+        // A knew every entry again, the appended one included, so this push replaced them all: the list went with them.
+        await NodeA.PushAsync();
+        Assert.Equal(0, await db.ListLengthAsync(PendingKey("l1")));
+        Assert.Equal(8, (long)await db.HashGetAsync(HashKey("l1"), "n"));
+
         Assert.Equal(1, await NodeA.FlushAsync(Store, null, Ct));
         Assert.Equal(80, (await Stored("l1")).WatchedSeconds);
     }
@@ -666,6 +671,34 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
             Assert.Equal(50, (await NodeB.PeekAsync(Alice.UserId, $"l{l}", Ct))!.WatchedSeconds);
             Assert.All(answers.Where(a => a.RateLimited), a => Assert.Null(a.State));
         }
+    }
+
+    [Fact]
+    public async Task A_node_beating_a_pair_renews_its_expiry_hourly_not_with_every_push()
+    {
+        await Add(NodeA, Alice.Beat("l1", 1, 0, 10));
+        await NodeA.PushAsync();
+        var db = _redisA.GetDatabase();
+        var shortened = TimeSpan.FromDays(1);
+        await db.KeyExpireAsync(HashKey("l1"), shortened);
+
+        _time.Advance(RedisProgressBuffer.RenewExpiryEvery - TimeSpan.FromMinutes(1));
+        await Add(NodeA, Alice.Beat("l1", 2, 10, 20));
+        await NodeA.PushAsync();
+        Assert.True(await db.KeyTimeToLiveAsync(HashKey("l1")) <= shortened);
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await Add(NodeA, Alice.Beat("l1", 3, 20, 30));
+        await NodeA.PushAsync();
+        Assert.True(await db.KeyTimeToLiveAsync(HashKey("l1")) > TimeSpan.FromDays(6));
+
+        // A node new to the pair renews with its first push.
+        await db.KeyExpireAsync(HashKey("l1"), shortened);
+        await Add(NodeB, Alice.Beat("l1", 4, 30, 40));
+        await NodeB.PushAsync();
+        Assert.True(await db.KeyTimeToLiveAsync(HashKey("l1")) > TimeSpan.FromDays(6));
+        Assert.Equal(1, await NodeA.FlushAsync(Store, null, Ct));
+        Assert.Equal(40, (await Stored("l1")).WatchedSeconds);
     }
 
     [Fact]

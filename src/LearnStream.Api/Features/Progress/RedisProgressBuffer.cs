@@ -12,7 +12,8 @@ namespace LearnStream.Api.Features.Progress;
 /// list of pending entries, plus the sets the flush works from (see <see cref="RedisProgressScripts"/>):
 /// the due set, every pair with beats not yet stored, scored by when it became due, and per learner a
 /// dirty set of the same pairs. Every node pushes to the same keys, so beats for one pair on two
-/// nodes meet in one state. Keys of a pair idle for a week expire.
+/// nodes meet in one state. Keys of a pair idle for a week expire (an hour sooner at most: a node
+/// beating a pair renews its hash's expiry hourly, not with every push).
 /// <para>
 /// A beat costs no Redis call in the steady state. A node keeps, per pair it serves, everything it knows
 /// merged (the pair as Redis had it at the node's last exchange, plus the beats the node took since) and
@@ -49,6 +50,9 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
 
     /// <summary>A player beats every 10-15 s; a pair silent for longer is read in full when it comes back.</summary>
     private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often a node's pushes of a pair renew its hash's expiry: a week's keys need no renewal per beat.</summary>
+    internal static readonly TimeSpan RenewExpiryEvery = TimeSpan.FromHours(1);
 
     private static readonly long TtlSeconds = (long)IdleExpiry.TotalSeconds;
 
@@ -196,9 +200,10 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         try
         {
             var taken = new List<(Pair Pair, Pair.Outgoing Out)>();
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             while (_unpushed.TryDequeue(out var pair))
             {
-                if (pair.TakeUnpushed() is { } outgoing)
+                if (pair.TakeUnpushed(now) is { } outgoing)
                 {
                     taken.Add((pair, outgoing));
                 }
@@ -208,7 +213,6 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                 return;
             }
             var db = _redis.GetDatabase();
-            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             var calls = taken.Chunk(MaxBatch).Select(chunk => (Chunk: chunk, Answer: SendAsync(db, chunk, now))).ToList();
             var threshold = _options.CompletionThreshold;
             var folds = new List<Compaction>();
@@ -340,6 +344,8 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             args[a + 3] = outgoing.Epoch;
             args[a + 4] = outgoing.Count;
             args[a + 5] = outgoing.Minute;
+            args[a + 6] = outgoing.ListEmpty ? 1 : 0;
+            args[a + 7] = outgoing.RenewExpiry ? 1 : 0;
         }
         return db.ScriptEvaluateAsync(RedisProgressScripts.Push, keys, args);
     }
@@ -362,7 +368,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             var counted = read.RateMinute == minute ? read.RateCount : 0;
             if (read.Base is not null)
             {
-                pair.Loaded(read.Epoch, read.Folded + read.Pending.Count, merged!, minute, counted, withFirst: false, threshold);
+                pair.Loaded(read.Epoch, read.Folded, read.Pending.Count, merged!, minute, counted, withFirst: false, threshold);
                 return Load.Done;
             }
             // The first beat of a pair (or the first after its keys expired, or after a flush trimmed
@@ -381,7 +387,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             if (await SetBaseAsync(pair.Member, merged, epoch, read.Folded) || attempt == 3)
             {
                 // Three lost races in a row: answer from what was read; the next push brings the rest.
-                pair.Loaded(epoch, read.Folded + read.Pending.Count, merged, minute, counted, withFirst, threshold);
+                pair.Loaded(epoch, read.Folded, read.Pending.Count, merged, minute, counted, withFirst, threshold);
                 return withFirst ? Load.WithFirst : Load.Done;
             }
         }
@@ -502,8 +508,10 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
 
     /// <summary>
     /// A pair as this node knows it: its keys; everything it knows merged (<see cref="State"/>), which
-    /// holds the first <c>Count</c> entries of the pair's epoch in Redis; whether it took beats since its
-    /// last push; and this minute's count of beats, as Redis had it plus the ones taken here since.
+    /// holds the first <c>Count</c> entries of the pair's epoch in Redis; whether the pending list was
+    /// empty then (it can only have shrunk since, unless the count moved on); when its pushes last renewed
+    /// the hash's expiry; whether it took beats since its last push; and this minute's count of beats, as
+    /// Redis had it plus the ones taken here since.
     /// </summary>
     private sealed class Pair(string member, Guid userId, RedisKey hashKey, RedisKey pendingKey, RedisKey userDirtyKey)
     {
@@ -512,6 +520,8 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         private LessonProgress? _state;
         private string _epoch = "";
         private long _count;
+        private bool _listEmpty;
+        private long? _expiryRenewedAt;
         private bool _unpushed;
         private bool _stale;
         private bool _queued;
@@ -553,11 +563,11 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         }
 
         /// <summary>The pair as read; <paramref name="withFirst"/> when the state holds the loading beat, which then counts now.</summary>
-        public void Loaded(string epoch, long count, LessonProgress state, long minute, long counted, bool withFirst, double threshold)
+        public void Loaded(string epoch, long folded, long length, LessonProgress state, long minute, long counted, bool withFirst, double threshold)
         {
             lock (_gate)
             {
-                (_epoch, _count, _stale) = (epoch, count, false);
+                (_epoch, _count, _listEmpty, _stale) = (epoch, folded + length, length == 0, false);
                 if (minute != _minute)
                 {
                     (_minute, _countedHere) = (minute, 0);
@@ -606,8 +616,8 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             }
         }
 
-        /// <summary>What a push sends for this pair, or null when nothing is waiting.</summary>
-        public Outgoing? TakeUnpushed()
+        /// <summary>What a push at <paramref name="now"/> (Unix ms) sends for this pair, or null when nothing is waiting.</summary>
+        public Outgoing? TakeUnpushed(long now)
         {
             lock (_gate)
             {
@@ -617,9 +627,14 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                     return null;
                 }
                 _unpushed = false;
+                var renew = _expiryRenewedAt is not { } renewed || now - renewed >= (long)RenewExpiryEvery.TotalMilliseconds;
+                if (renew)
+                {
+                    _expiryRenewedAt = now;
+                }
                 // The whole state, not just the new beats: one merge per beat instead of two, and a resent or
                 // repeated entry merges to the same state.
-                return new Outgoing(state, userId, _epoch, _count, _minute, _countedHere);
+                return new Outgoing(state, userId, _epoch, _count, _minute, _countedHere, _listEmpty, renew);
             }
         }
 
@@ -628,8 +643,9 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         {
             lock (_gate)
             {
-                // The state only grows, so it still holds what failed to go: the next push sends it.
+                // The state only grows, so it still holds what failed to go: the next push sends it, and renews the expiry.
                 _unpushed = true;
+                _expiryRenewedAt = null;
                 var queue = !_queued;
                 _queued = true;
                 return queue;
@@ -662,7 +678,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                 if (full && baseJson is not { Length: > 0 })
                 {
                     // Redis lost the base (keys expired, or a flush trimmed entries that had none): read again on the next beat.
-                    (_epoch, _count, _loading, _stale) = ("", 0, null, true);
+                    (_epoch, _count, _loading, _stale, _expiryRenewedAt) = ("", 0, null, true, null);
                     return (epoch, count, length, null);
                 }
                 var merged = _state ?? outgoing.Entry;
@@ -675,13 +691,16 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                     merged = merged.Merge(BufferedProgressJson.Deserialize((byte[])entry!), threshold);
                 }
                 Volatile.Write(ref _state, merged);
-                (_epoch, _count) = (epoch, count);
+                (_epoch, _count, _listEmpty) = (epoch, count, length == 0);
                 return (epoch, count, length, merged);
             }
         }
 
-        /// <summary>One push's share of a pair: its beats merged, what the node knew of the epoch, and the beats it counted in the minute.</summary>
-        public sealed record Outgoing(LessonProgress Entry, Guid UserId, string Epoch, long Count, long Minute, int Counted);
+        /// <summary>
+        /// One push's share of a pair: its beats merged, what the node knew of the epoch and its pending list,
+        /// the beats it counted in the minute, and whether this push renews the expiry.
+        /// </summary>
+        public sealed record Outgoing(LessonProgress Entry, Guid UserId, string Epoch, long Count, long Minute, int Counted, bool ListEmpty, bool RenewExpiry);
     }
 
     /// <summary>How a pair's load ended: loaded; loaded from the loading beat itself, which it counted; or refused, the minute being used up.</summary>

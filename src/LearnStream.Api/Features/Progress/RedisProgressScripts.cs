@@ -25,8 +25,11 @@ internal static class RedisProgressScripts
     /// <summary>Keys of one pair in <see cref="Push"/>: hash, pending list, learner's dirty set.</summary>
     public const int KeysPerPair = 3;
 
-    /// <summary>Arguments of one pair in <see cref="Push"/>: entry, member, beats counted, known epoch, entries known, minute.</summary>
-    public const int ArgsPerPair = 6;
+    /// <summary>
+    /// Arguments of one pair in <see cref="Push"/>: entry, member, beats counted, known epoch, entries known,
+    /// minute, '1' when the node knows the pending list empty, '1' to renew the hash's expiry.
+    /// </summary>
+    public const int ArgsPerPair = 8;
 
     /// <summary>
     /// One node's push: per pair, everything the node knows merged into one entry. KEYS: the due set,
@@ -36,8 +39,12 @@ internal static class RedisProgressScripts
     /// push the due set, the dirty set and their commands. When the node has merged
     /// the base and every entry of the current epoch (the usual case: no other node pushed the pair
     /// since), its entry holds them all and replaces them as the base, so a pair beating on one node
-    /// keeps one value, not a growing list.
-    /// Otherwise the entry is appended. Returns one result per pair: { 1, epoch, n, length, rate count,
+    /// keeps one value, not a growing list. Such a push skips the list's DEL when the node knows the list
+    /// is empty: only a push appends to it, and a push would have moved n past what the node knows.
+    /// Otherwise the entry is appended. The hash's expiry is renewed when the node asks (at most hourly
+    /// per pair, see <see cref="RedisProgressBuffer"/>) and whenever the push finds no epoch, so no hash
+    /// is ever left without one. Each command saved counts: inside a script, the call around a command
+    /// costs Redis more than the command. Returns one result per pair: { 1, epoch, n, length, rate count,
     /// entries after the known ones } when the caller's epoch and count still hold, or { 2, epoch or '',
     /// n, length, rate count, base or '', every earlier pending entry }. The pair's own entry is never sent
     /// back. The hash's <c>m</c> and <c>r</c> count the beats of the latest minute on every node (a push
@@ -49,7 +56,7 @@ internal static class RedisProgressScripts
         local out = {}
         for i = 0, tonumber(ARGV[2]) - 1 do
           local k = 1 + i * 3
-          local a = 3 + i * 6
+          local a = 3 + i * 8
           local hash, list, member = KEYS[k + 1], KEYS[k + 2], ARGV[a + 2]
           local h = redis.call('HMGET', hash, 'e', 'n', 'm', 'r', 'd')
           local epoch, n = h[1], tonumber(h[2] or '0') + 1
@@ -66,7 +73,7 @@ internal static class RedisProgressScripts
           local current = epoch and epoch == ARGV[a + 4]
           if current and known == n - 1 then
             redis.call('HSET', hash, 'n', n, 'm', rm, 'r', rc, 'd', 1, 'b', ARGV[a + 1])
-            redis.call('DEL', list)
+            if ARGV[a + 7] ~= '1' then redis.call('DEL', list) end
             out[i + 1] = { 1, epoch, n, 0, total, {} }
           else
             redis.call('HSET', hash, 'n', n, 'm', rm, 'r', rc, 'd', 1)
@@ -83,7 +90,7 @@ internal static class RedisProgressScripts
               out[i + 1] = { 2, epoch or '', n, len, total, redis.call('HGET', hash, 'b') or '', earlier }
             end
           end
-          redis.call('EXPIRE', hash, ttl)
+          if ARGV[a + 8] == '1' or not epoch then redis.call('EXPIRE', hash, ttl) end
           if not h[5] then
             -- Not due: it joins the due set and the learner's dirty set. A pair already due (most pairs
             -- that beat more often than the flush comes round) costs none of these commands.
