@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -43,10 +44,61 @@ public class VerifiedTokenCacheTests
         Assert.Equal(1, _verifications.Count);
         Assert.True(_cache.Holds(token));
         Assert.Equal("student", second.ClaimsIdentity.FindFirst("role")?.Value);
-        // Parsed once and shared; each request still gets an identity of its own.
+        // Parsed once, validated in full once, and shared, identity included.
         Assert.Same(first.SecurityToken, second.SecurityToken);
-        Assert.NotSame(first.ClaimsIdentity, second.ClaimsIdentity);
-        Assert.NotSame(first.ClaimsIdentity.FindFirst("role"), second.ClaimsIdentity.FindFirst("role"));
+        Assert.Same(first.ClaimsIdentity, second.ClaimsIdentity);
+    }
+
+    [Fact]
+    public async Task The_shared_identity_of_a_token_cannot_be_changed_and_compares_claims_as_the_handler_does()
+    {
+        var identity = (await Validate(Issue())).ClaimsIdentity;
+
+        Assert.IsType<AccessTokenIdentity>(identity);
+        Assert.True(identity.IsAuthenticated);
+        Assert.Throws<InvalidOperationException>(() => identity.AddClaim(new Claim("role", "admin")));
+        Assert.Throws<InvalidOperationException>(() => identity.RemoveClaim(identity.FindFirst("role")));
+        Assert.Equal("student", identity.FindFirst("role")?.Value);
+        Assert.True(identity.HasClaim("role", "student"));
+        // Ordinal, as the handler's case-sensitive identity compares.
+        Assert.Null(identity.FindFirst("ROLE"));
+        Assert.False(identity.HasClaim("role", "Student"));
+        Assert.Equal(["student"], identity.FindAll("role").Select(c => c.Value));
+        Assert.True(new ClaimsPrincipal(identity).IsInRole("student"));
+        // A copy is the way to other claims.
+        var copy = identity.Clone();
+        copy.AddClaim(new Claim("role", "admin"));
+        Assert.False(identity.HasClaim("role", "admin"));
+    }
+
+    [Fact]
+    public async Task A_remembered_validation_is_not_reused_once_the_token_expires_by_the_caches_clock()
+    {
+        var token = Issue();
+        Assert.True((await Validate(token)).IsValid);
+        var parameters = AccessTokenIssuer.ValidationParameters(_options, _ring, _cache);
+        Assert.NotNull(_cache.Validated(token, parameters, _ring));
+
+        _cacheTime.Advance(_options.AccessTokenLifetime + TimeSpan.FromSeconds(1));
+
+        Assert.Null(_cache.Validated(token, parameters, _ring));
+    }
+
+    [Fact]
+    public async Task A_token_validated_for_one_audience_is_validated_in_full_for_another()
+    {
+        var token = Issue();
+        Assert.True((await Validate(token)).IsValid);
+        var parameters = AccessTokenIssuer.ValidationParameters(_options, _ring, _cache);
+        parameters.ValidAudience = "another-api";
+
+        var result = await new RememberedTokenHandler(_cache, _ring) { MapInboundClaims = false }.ValidateTokenAsync(token, parameters);
+
+        Assert.False(result.IsValid);
+        Assert.IsType<SecurityTokenInvalidAudienceException>(result.Exception, exactMatch: false);
+        parameters.ValidAudience = _options.Audience;
+        parameters.ValidIssuer = "another-issuer";
+        Assert.Null(_cache.Validated(token, parameters, _ring));
     }
 
     [Fact]
@@ -220,7 +272,7 @@ public class VerifiedTokenCacheTests
     // Through the bearer handler's own token handler, which validates a remembered token from its parsed
     // form: every test here then covers that path too.
     private Task<TokenValidationResult> Validate(string token, SigningKeyRing? ring = null, VerifiedTokenCache? cache = null) =>
-        new RememberedTokenHandler(cache ?? _cache) { MapInboundClaims = false }
+        new RememberedTokenHandler(cache ?? _cache, ring ?? _ring) { MapInboundClaims = false }
             .ValidateTokenAsync(token, AccessTokenIssuer.ValidationParameters(_options, ring ?? _ring, cache ?? _cache));
 
     private static string Encode(string json) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json));

@@ -42,8 +42,10 @@ public static class AuthExtensions
             .Configure<IOptions<JwtOptions>, SigningKeyRing, VerifiedTokenCache>((bearer, jwt, keys, verified) =>
             {
                 bearer.TokenHandlers.Clear();
-                bearer.TokenHandlers.Add(new RememberedTokenHandler(verified) { MapInboundClaims = false });
+                bearer.TokenHandlers.Add(new RememberedTokenHandler(verified, keys) { MapInboundClaims = false });
                 bearer.MapInboundClaims = false;
+                // Nothing reads the token back from the authentication properties; storing it cost every request a dictionary.
+                bearer.SaveToken = false;
                 bearer.TokenValidationParameters = AccessTokenIssuer.ValidationParameters(jwt.Value, keys, verified);
                 bearer.Events = new JwtBearerEvents { OnTokenValidated = RejectEndedSessions };
             });

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Claims;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -9,9 +10,12 @@ namespace LearnStream.Api.Features.Auth;
 /// Access tokens whose ES256 signature has already been verified, by exact token string. A player sends
 /// the same token with every progress beat for up to 15 minutes, and verifying an ES256 signature costs
 /// about 80 µs of CPU each time, more than the rest of the request. A hit skips that math and, with
-/// <see cref="RememberedTokenHandler"/>, reading the string again (the entry keeps the parsed token):
-/// the algorithm and key checks here, lifetime, issuer, audience and type in the handler, and the
-/// session check in OnTokenValidated run on every request.
+/// <see cref="RememberedTokenHandler"/>, reading the string again (the entry keeps the parsed token).
+/// Once the handler has validated a remembered token in full (lifetime, issuer, audience, type), the
+/// entry also keeps the result, its claims as a read-only <see cref="AccessTokenIdentity"/>, and later
+/// requests with the same string take it after the checks that can change between them: the token not
+/// expired, its kid still naming the same key in the ring, the issuer and audience still the ones
+/// validated. The session check in OnTokenValidated runs on every request.
 /// </summary>
 /// <remarks>
 /// Only tokens that verified are remembered, so forged or garbled tokens cost their attacker a full
@@ -43,6 +47,45 @@ public sealed class VerifiedTokenCache(int capacity, TimeProvider time)
     /// </summary>
     public JsonWebToken? Parsed(string token) =>
         _entries.TryGetValue(token, out var entry) && entry.ExpiresAt > time.GetUtcNow() ? entry.Token : null;
+
+    /// <summary>
+    /// The handler's full validation of a remembered token string, for a request with the same string, or
+    /// null when the token must be validated in full: not remembered or not yet validated in full, expired,
+    /// its kid no longer naming the key that verified it, or validated for another issuer or audience.
+    /// </summary>
+    public TokenValidationResult? Validated(string token, TokenValidationParameters parameters, SigningKeyRing keys)
+    {
+        if (!_entries.TryGetValue(token, out var entry) || entry.Validation is not { } validation || entry.ExpiresAt <= time.GetUtcNow()
+            || !ReferenceEquals(keys.Find(entry.Token.Kid), entry.Key)
+            || !string.Equals(parameters.ValidIssuer, validation.Issuer, StringComparison.Ordinal)
+            || !string.Equals(parameters.ValidAudience, validation.Audience, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        return new TokenValidationResult
+        {
+            IsValid = true,
+            SecurityToken = entry.Token,
+            ClaimsIdentity = validation.Identity,
+            Issuer = entry.Token.Issuer,
+            TokenType = entry.Token.Typ,
+        };
+    }
+
+    /// <summary>
+    /// Keeps the handler's successful validation of a remembered token string, when it validated the very
+    /// token object the signature step returned for it, and hands back the identity every request with
+    /// that string will share. Returns <paramref name="result"/>'s own identity when nothing is kept.
+    /// </summary>
+    public ClaimsIdentity RememberValidation(string token, TokenValidationResult result, TokenValidationParameters parameters)
+    {
+        if (!result.IsValid || !_entries.TryGetValue(token, out var entry) || !ReferenceEquals(entry.Token, result.SecurityToken))
+        {
+            return result.ClaimsIdentity;
+        }
+        var validation = new Validation(new AccessTokenIdentity(result.ClaimsIdentity), parameters.ValidIssuer, parameters.ValidAudience);
+        return (Interlocked.CompareExchange(ref entry.Validation, validation, null) ?? validation).Identity;
+    }
 
     /// <summary>Whether this exact token string is remembered (for tests and diagnostics).</summary>
     internal bool Holds(string token) => _entries.ContainsKey(token);
@@ -153,7 +196,19 @@ public sealed class VerifiedTokenCache(int capacity, TimeProvider time)
 
     /// <summary>
     /// A verified token, kept parsed. The handler only reads it (claims, lifetime, issuer, audience, type)
-    /// and its signing key never changes, so requests carrying the same token can share it.
+    /// and its signing key never changes, so requests carrying the same token can share it. Validation is
+    /// set once, after the handler's first full validation of it.
     /// </summary>
-    private sealed record Entry(JsonWebToken Token, ECDsaSecurityKey Key, DateTimeOffset ExpiresAt);
+    private sealed class Entry(JsonWebToken token, ECDsaSecurityKey key, DateTimeOffset expiresAt)
+    {
+        public Validation? Validation;
+
+        public JsonWebToken Token { get; } = token;
+
+        public ECDsaSecurityKey Key { get; } = key;
+
+        public DateTimeOffset ExpiresAt { get; } = expiresAt;
+    }
+
+    private sealed record Validation(AccessTokenIdentity Identity, string Issuer, string Audience);
 }
