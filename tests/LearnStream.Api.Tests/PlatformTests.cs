@@ -92,6 +92,19 @@ public abstract class PlatformTests(StoreFixture fixture)
     }
 
     [Fact]
+    public async Task Openapi_document_describes_the_beat_body_although_the_route_binds_it_itself()
+    {
+        using var response = await _client.GetAsync("/openapi/v1.json");
+
+        var document = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var body = document.GetProperty("paths").GetProperty("/api/v1/lessons/{id}/progress").GetProperty("post").GetProperty("requestBody");
+        var schema = body.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString();
+        Assert.Equal("#/components/schemas/BeatRequest", schema);
+        var properties = document.GetProperty("components").GetProperty("schemas").GetProperty("BeatRequest").GetProperty("properties");
+        Assert.Equal(["sessionId", "sequence", "position", "watched", "event"], properties.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
     public async Task Docs_page_serves_the_interactive_reference()
     {
         using var response = await _client.GetAsync("/docs/");

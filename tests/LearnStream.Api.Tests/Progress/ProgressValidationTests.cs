@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using LearnStream.Api.Tests.Enrollment;
 using LearnStream.Api.Tests.Infrastructure;
 using LearnStream.Api.Tests.Video;
@@ -53,6 +54,10 @@ public abstract class ProgressValidationTests(StoreFixture fixture)
         """{"sessionId":"s1","sequence":2,"position":10,"watched":[[0,10]],"event":"heartbeat" """,
         "null",
         "",
+        // One good value followed by more: the body as a whole is not one JSON value.
+        Valid + " {}",
+        Valid + "x",
+        "[" + Valid + "]",
     };
 
     private sealed record Watcher(ProgressCourse Course, string Token);
@@ -95,6 +100,23 @@ public abstract class ProgressValidationTests(StoreFixture fixture)
         using var response = await _client.SendAsync(RawJson(HttpMethod.Post, BeatUrl(course.Video), token, body));
 
         await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(before, (await _client.GetCourseProgressAsync(token, course.Id)).GetRawText());
+    }
+
+    [Fact]
+    public async Task A_beat_in_another_content_type_is_a_415_and_an_oversized_one_a_413_and_neither_changes_anything()
+    {
+        var (course, token) = await WatchedOnceAsync();
+        var before = (await _client.GetCourseProgressAsync(token, course.Id)).GetRawText();
+        using var text = Request(HttpMethod.Post, BeatUrl(course.Video), token);
+        text.Content = new StringContent(Valid, Encoding.UTF8, "text/plain");
+        var padded = Valid.Replace("\"event\"", $"\"padding\":\"{new string('x', 300_000)}\",\"event\"", StringComparison.Ordinal);
+
+        using var wrongType = await _client.SendAsync(text);
+        using var oversized = await _client.SendAsync(RawJson(HttpMethod.Post, BeatUrl(course.Video), token, padded));
+
+        await wrongType.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        await oversized.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal(before, (await _client.GetCourseProgressAsync(token, course.Id)).GetRawText());
     }
 

@@ -13,7 +13,7 @@ public static class ProgressApi
         var api = app.MapGroup("/api/v1").WithTags("Progress").RequireAuthorization();
         // BeatRequest carries no validation attributes (ProgressRequests.Validate checks every field), so the
         // framework's validation filter would only walk the body on the hottest route of the service.
-        api.MapPost("/lessons/{id}/progress", RecordBeat).DisableValidation();
+        api.MapPost("/lessons/{id}/progress", RecordBeat).DisableValidation().Accepts<BeatRequest>("application/json");
         api.MapPost("/lessons/{id}/complete", CompleteLesson);
         api.MapGet("/courses/{id}/progress", GetCourseProgress);
         api.MapGet("/me/progress", GetMyProgress);

@@ -1,3 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
 namespace LearnStream.Api.Features.Progress;
 
 // Numbers arrive typed: a string or a fraction where a number or an integer belongs fails JSON binding,
@@ -11,6 +16,45 @@ public sealed record BeatRequest
     public double? Position { get; init; }
     public List<double[]?>? Watched { get; init; }
     public string? Event { get; init; }
+
+    /// <summary>
+    /// Binds the body as the framework's JSON binding would (the same serializer options, and a 400 for
+    /// unreadable JSON through the same exception handler), but reads the body whole and then deserializes
+    /// it in one synchronous pass: a beat is about a hundred bytes, and the framework's resumable reading
+    /// over the request pipe cost more than the JSON itself on the busiest route. The route's
+    /// <c>Accepts</c> metadata keeps the OpenAPI body and has routing answer another content type with
+    /// 415; the body's size limit applies as to any read (RequestBodyLimitMiddleware).
+    /// </summary>
+    public static async ValueTask<BeatRequest?> BindAsync(HttpContext context)
+    {
+        var body = context.Request.BodyReader;
+        var read = await body.ReadAsync(context.RequestAborted);
+        while (!read.IsCompleted)
+        {
+            body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            read = await body.ReadAsync(context.RequestAborted);
+        }
+        try
+        {
+            var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+            var reader = new Utf8JsonReader(read.Buffer);
+            var request = JsonSerializer.Deserialize(ref reader, (JsonTypeInfo<BeatRequest>)options.GetTypeInfo(typeof(BeatRequest)));
+            // A reader stops after one value; the framework's binding refuses whatever follows it, and so does this.
+            if (reader.Read())
+            {
+                throw new JsonException("Content follows the JSON value.");
+            }
+            return request;
+        }
+        catch (JsonException e)
+        {
+            throw new BadHttpRequestException("The request body is not valid JSON for this endpoint.", StatusCodes.Status400BadRequest, e);
+        }
+        finally
+        {
+            body.AdvanceTo(read.Buffer.End);
+        }
+    }
 }
 
 public sealed record LessonProgressResponse(string LessonId, double Position, double WatchedSeconds, double Percent, bool Completed)
