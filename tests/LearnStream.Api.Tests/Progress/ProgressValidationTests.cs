@@ -1,10 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
-using LearnStream.Api.Features.Progress;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using LearnStream.Api.Tests.Enrollment;
 using LearnStream.Api.Tests.Infrastructure;
 using LearnStream.Api.Tests.Video;
@@ -123,19 +118,6 @@ public abstract class ProgressValidationTests(StoreFixture fixture)
         await wrongType.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
         await oversized.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal(before, (await _client.GetCourseProgressAsync(token, course.Id)).GetRawText());
-    }
-
-    [Fact]
-    public void The_beat_routes_types_are_read_and_written_by_the_generated_serializer()
-    {
-        var json = fixture.App.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-
-        Assert.IsType<ProgressApiJsonContext>(json.GetTypeInfo(typeof(BeatRequest)).OriginatingResolver);
-        Assert.IsType<ProgressApiJsonContext>(json.GetTypeInfo(typeof(LessonProgressResponse)).OriginatingResolver);
-        // Every other type still resolves as before, with the same web defaults.
-        Assert.IsNotType<ProgressApiJsonContext>(json.GetTypeInfo(typeof(CourseProgressResponse)).OriginatingResolver);
-        Assert.Equal("""{"lessonId":"l1","position":1,"watchedSeconds":2,"percent":3,"completed":true}""",
-            JsonSerializer.Serialize(new LessonProgressResponse("l1", 1, 2, 3, true), json));
     }
 
     [Fact]

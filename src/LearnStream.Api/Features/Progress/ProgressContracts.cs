@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -145,13 +144,3 @@ public static class ProgressRequests
         return intervals;
     }
 }
-
-/// <summary>
-/// The beat route's own types, generated at build time and placed first in the HTTP JSON options'
-/// resolvers (<see cref="ProgressExtensions"/>): the 202 of every beat is then written by the
-/// generated serializer in one pass, with the web defaults the rest of the API uses.
-/// </summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(BeatRequest))]
-[JsonSerializable(typeof(LessonProgressResponse))]
-internal sealed partial class ProgressApiJsonContext : JsonSerializerContext;

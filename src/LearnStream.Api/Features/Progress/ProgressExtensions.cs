@@ -7,7 +7,6 @@ public static class ProgressExtensions
         builder.Services.AddOptions<ProgressOptions>().BindConfiguration(ProgressOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.AddProgressStore();
         builder.AddProgressBuffer();
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ProgressApiJsonContext.Default));
         builder.Services.AddSingleton<ProgressRecorder>();
         builder.Services.AddScoped<ProgressReader>();
         return builder;
