@@ -58,6 +58,9 @@ public abstract class ProgressValidationTests(StoreFixture fixture)
         Valid + " {}",
         Valid + "x",
         "[" + Valid + "]",
+        // What the API's JSON options refuse anywhere: a trailing comma, a comment.
+        Valid.Replace("}", ",}", StringComparison.Ordinal),
+        Valid.Replace("{", "{/* beat */", StringComparison.Ordinal),
     };
 
     private sealed record Watcher(ProgressCourse Course, string Token);

@@ -37,7 +37,12 @@ public sealed record BeatRequest
         try
         {
             var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-            var reader = new Utf8JsonReader(read.Buffer);
+            var reader = new Utf8JsonReader(read.Buffer, new JsonReaderOptions
+            {
+                AllowTrailingCommas = options.AllowTrailingCommas,
+                CommentHandling = options.ReadCommentHandling,
+                MaxDepth = options.MaxDepth,
+            });
             var request = JsonSerializer.Deserialize(ref reader, (JsonTypeInfo<BeatRequest>)options.GetTypeInfo(typeof(BeatRequest)));
             // A reader stops after one value; the framework's binding refuses whatever follows it, and so does this.
             if (reader.Read())
