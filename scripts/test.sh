@@ -23,6 +23,13 @@ sum() { grep -E "^\s+$1: [0-9]+" "$log" | awk '{s += $2} END {print s + 0}'; }
 passed=$(sum succeeded)
 failed=$(sum failed)
 skipped=$(sum skipped)
+
+# Repeat each failure (its name, message and the top of its stack) just above the summary, where a
+# reader of the log's tail sees it; the test hosts' own logging can bury it far above.
+if [ "$failed" -gt 0 ]; then
+  echo "Failed tests:"
+  awk '/^failed / { n = 30; print; next } n > 0 && /^ / { print; n--; next } { n = 0 }' "$log"
+fi
 rm -f "$log"
 
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
