@@ -8,12 +8,10 @@ namespace LearnStream.Api.Tests;
 
 /// <summary>
 /// Two nodes on one PostgreSQL and one Redis, each with its own in-process cache level: a change made
-/// through one must be what the other serves within a second.
+/// through one must be what the other serves once Redis tells it, not when a cached copy expires.
 /// </summary>
 public sealed class TwoNodeCatalogTests(PostgresRedisFixture fixture) : IClassFixture<PostgresRedisFixture>
 {
-    private static readonly TimeSpan Propagation = TimeSpan.FromSeconds(1);
-
     private readonly HttpClient _nodeA = fixture.App.CreateClient();
     private readonly Lazy<HttpClient> _nodeB = new(() => fixture.StartNode().CreateClient());
 
@@ -48,7 +46,7 @@ public sealed class TwoNodeCatalogTests(PostgresRedisFixture fixture) : IClassFi
             {
                 return;
             }
-            Assert.True(clock.Elapsed < Propagation, $"node B still served the old {url} after {clock.ElapsedMilliseconds} ms");
+            Assert.True(clock.Elapsed < TwoNodes.Propagation, $"node B still served the old {url} after {clock.ElapsedMilliseconds} ms");
             await Task.Delay(25);
         }
     }
@@ -57,7 +55,7 @@ public sealed class TwoNodeCatalogTests(PostgresRedisFixture fixture) : IClassFi
         response.StatusCode == HttpStatusCode.OK ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString() : null;
 
     [Fact]
-    public async Task An_edit_on_one_node_is_served_by_the_other_within_a_second()
+    public async Task An_edit_on_one_node_is_served_by_the_other()
     {
         var (token, id, _) = await PublishedCourseAsync();
         using (var warm = await _nodeB.Value.GetAsync($"/api/v1/courses/{id}"))
@@ -71,7 +69,7 @@ public sealed class TwoNodeCatalogTests(PostgresRedisFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task Unpublishing_on_one_node_hides_the_course_on_the_other_within_a_second()
+    public async Task Unpublishing_on_one_node_hides_the_course_on_the_other()
     {
         var (token, id, tag) = await PublishedCourseAsync();
         using (var warmCourse = await _nodeB.Value.GetAsync($"/api/v1/courses/{id}"))
@@ -89,7 +87,7 @@ public sealed class TwoNodeCatalogTests(PostgresRedisFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task A_course_published_on_one_node_appears_in_the_others_cached_listing_within_a_second()
+    public async Task A_course_published_on_one_node_appears_in_the_others_cached_listing()
     {
         var tag = "t" + Guid.NewGuid().ToString("N")[..12];
         using (var warmList = await _nodeB.Value.GetAsync($"/api/v1/courses?tag={tag}"))

@@ -107,20 +107,18 @@ public sealed class CatalogApiCacheTests_Sqlite(SqliteFixture fixture) : Catalog
 
 public sealed class CatalogApiCacheTests_Postgres(PostgresRedisFixture fixture) : CatalogApiCacheTests(fixture), IClassFixture<PostgresRedisFixture>;
 
-/// <summary>Two nodes on one PostgreSQL and one Redis: a catalog write on one shows on the other within a second.</summary>
+/// <summary>Two nodes on one PostgreSQL and one Redis: a catalog write on one shows on the other once Redis tells it, long before any cache entry would expire.</summary>
 public sealed class CatalogApiTwoNodeTests(PostgresRedisFixture fixture) : IClassFixture<PostgresRedisFixture>
 {
-    private static readonly TimeSpan Propagation = TimeSpan.FromSeconds(1);
-
     private readonly HttpClient _nodeA = fixture.App.CreateClient();
     private readonly Lazy<HttpClient> _nodeB = new(() => fixture.StartNode().CreateClient());
 
-    private async Task AssertOnNodeBWithinASecondAsync(Func<HttpClient, Task<bool>> condition, string what)
+    private async Task AssertOnNodeBAsync(Func<HttpClient, Task<bool>> condition, string what)
     {
         var clock = Stopwatch.StartNew();
         while (!await condition(_nodeB.Value))
         {
-            Assert.True(clock.Elapsed < Propagation, $"node B: {what} not seen after {clock.ElapsedMilliseconds} ms");
+            Assert.True(clock.Elapsed < TwoNodes.Propagation, $"node B: {what} not seen after {clock.ElapsedMilliseconds} ms");
             await Task.Delay(25);
         }
     }
@@ -139,7 +137,7 @@ public sealed class CatalogApiTwoNodeTests(PostgresRedisFixture fixture) : IClas
         using var response = await _nodeA.SendAsync(HttpMethod.Patch, $"{Courses}/{course.Id}", course.Owner.Tokens.AccessToken, new { title = $"After {word}" });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await AssertOnNodeBWithinASecondAsync(async b =>
+        await AssertOnNodeBAsync(async b =>
             (await b.ListAsync(null, $"search={word}")).GetProperty("items").EnumerateArray().Single().Str("title") == $"After {word}", "rename");
     }
 }
