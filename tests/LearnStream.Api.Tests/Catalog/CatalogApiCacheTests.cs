@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using LearnStream.Api.Tests.Infrastructure;
 using static LearnStream.Api.Tests.Catalog.CatalogTestApi;
@@ -113,15 +112,8 @@ public sealed class CatalogApiTwoNodeTests(PostgresRedisFixture fixture) : IClas
     private readonly HttpClient _nodeA = fixture.App.CreateClient();
     private readonly Lazy<HttpClient> _nodeB = new(() => fixture.StartNode().CreateClient());
 
-    private async Task AssertOnNodeBAsync(Func<HttpClient, Task<bool>> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition(_nodeB.Value))
-        {
-            Assert.True(clock.Elapsed < TwoNodes.Propagation, $"node B: {what} not seen after {clock.ElapsedMilliseconds} ms");
-            await Task.Delay(25);
-        }
-    }
+    private Task AssertOnNodeBAsync(Func<HttpClient, Task<bool>> condition, string what) =>
+        TwoNodes.EventuallyAsync(() => condition(_nodeB.Value), $"node B: {what} not seen");
 
     [Fact]
     public async Task A_rename_on_one_node_shows_in_the_other_nodes_public_list()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using LearnStream.Api.Tests.Infrastructure;
 using static LearnStream.Api.Tests.Catalog.CatalogTestApi;
@@ -14,15 +13,8 @@ public sealed class EnrollmentTwoNodeTests(PostgresRedisFixture fixture) : IClas
     private readonly HttpClient _nodeA = fixture.App.CreateClient();
     private readonly Lazy<HttpClient> _nodeB = new(() => fixture.StartNode().CreateClient());
 
-    private async Task EventuallyOnNodeBAsync(string what, Func<HttpClient, Task<bool>> seen)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await seen(_nodeB.Value))
-        {
-            Assert.True(clock.Elapsed < TwoNodes.Propagation, $"node B still {what} after {clock.ElapsedMilliseconds} ms");
-            await Task.Delay(25);
-        }
-    }
+    private Task EventuallyOnNodeBAsync(string what, Func<HttpClient, Task<bool>> seen) =>
+        TwoNodes.EventuallyAsync(() => seen(_nodeB.Value), $"node B still {what}");
 
     [Fact]
     public async Task A_revoke_on_one_node_hides_the_lesson_body_on_the_other()

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace LearnStream.Api.Tests.Infrastructure;
 
 public static class TwoNodes
@@ -9,4 +11,15 @@ public static class TwoNodes
     /// minutes, the access cache's 10 and an access token's 10. So only the message explains a pass.
     /// </summary>
     public static readonly TimeSpan Propagation = TimeSpan.FromSeconds(10);
+
+    /// <summary>Polls <paramref name="seen"/> until it holds; fails with "<paramref name="still"/> after N ms" once <see cref="Propagation"/> has passed.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> seen, string still)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await seen())
+        {
+            Assert.True(clock.Elapsed < Propagation, $"{still} after {clock.ElapsedMilliseconds} ms");
+            await Task.Delay(25);
+        }
+    }
 }
