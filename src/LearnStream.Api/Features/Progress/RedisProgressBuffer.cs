@@ -62,6 +62,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     private readonly ILogger<RedisProgressBuffer> _logger;
     private readonly string _prefix;
     private readonly RedisKey _dueKey;
+    private readonly string _dirtyPrefix;
     private readonly MemoryCache _pairs = new(new MemoryCacheOptions { SizeLimit = RememberedPairs });
     private readonly ConcurrentQueue<Pair> _unpushed = new();
     private readonly SemaphoreSlim _pushing = new(1, 1);
@@ -81,6 +82,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         // A new name with the due mark (52ade7e): an older node's flush, which takes pairs off the set without
         // clearing their mark, must not share the set with nodes that trust the mark.
         _dueKey = _prefix + "due-since";
+        _dirtyPrefix = _prefix + "dirty:";
         _pusher = Task.Run(PushPeriodicallyAsync);
     }
 
@@ -319,33 +321,33 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         }
     }
 
+    /// <summary>The push's two flag characters per pair: the node knows the pending list empty; renew the hash's expiry.</summary>
+    private static readonly RedisValue[] PushFlags = ["00", "01", "10", "11"];
+
     /// <summary>
     /// One script call for a chunk of pairs. KEYS and ARGV as <see cref="RedisProgressScripts.Push"/> reads them.
     /// </summary>
     private Task<RedisResult> SendAsync(IDatabaseAsync db, (Pair Pair, Pair.Outgoing Out)[] chunk, long now)
     {
-        var keys = new RedisKey[1 + chunk.Length * RedisProgressScripts.KeysPerPair];
-        var args = new RedisValue[3 + chunk.Length * RedisProgressScripts.ArgsPerPair];
+        var keys = new RedisKey[1 + chunk.Length];
+        var args = new RedisValue[RedisProgressScripts.PushHeadArgs + chunk.Length * RedisProgressScripts.ArgsPerPair];
         keys[0] = _dueKey;
         args[0] = TtlSeconds;
         args[1] = chunk.Length;
         args[2] = now;
+        args[3] = _dirtyPrefix;
         for (var i = 0; i < chunk.Length; i++)
         {
             var (pair, outgoing) = chunk[i];
-            var k = 1 + i * RedisProgressScripts.KeysPerPair;
-            keys[k] = pair.HashKey;
-            keys[k + 1] = pair.PendingKey;
-            keys[k + 2] = pair.UserDirtyKey;
-            var a = 3 + i * RedisProgressScripts.ArgsPerPair;
+            keys[1 + i] = pair.HashKey;
+            var a = RedisProgressScripts.PushHeadArgs + i * RedisProgressScripts.ArgsPerPair;
             args[a] = BufferedProgressJson.Serialize(outgoing.Entry);
             args[a + 1] = pair.Member;
             args[a + 2] = outgoing.Counted;
             args[a + 3] = outgoing.Epoch;
             args[a + 4] = outgoing.Count;
             args[a + 5] = outgoing.Minute;
-            args[a + 6] = outgoing.ListEmpty ? 1 : 0;
-            args[a + 7] = outgoing.RenewExpiry ? 1 : 0;
+            args[a + 6] = PushFlags[(outgoing.ListEmpty ? 2 : 0) + (outgoing.RenewExpiry ? 1 : 0)];
         }
         return db.ScriptEvaluateAsync(RedisProgressScripts.Push, keys, args);
     }
@@ -504,7 +506,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
 
     private RedisKey PendingKey(string member) => _prefix + member + ":p";
 
-    private RedisKey UserDirtyKey(Guid userId) => $"{_prefix}dirty:{userId:N}";
+    private RedisKey UserDirtyKey(Guid userId) => $"{_dirtyPrefix}{userId:N}";
 
     /// <summary>
     /// A pair as this node knows it: its keys; everything it knows merged (<see cref="State"/>), which
@@ -653,13 +655,26 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         }
 
         /// <summary>
-        /// Merges the push's answer: { 1, epoch, n, length, rate count, entries after the known ones } or
+        /// Merges the push's answer: the rate count alone (the usual case: the epoch held, n is one past the
+        /// node's count, nothing pending), { 1, epoch, n, length, rate count, entries after the known ones } or
         /// { 2, epoch or '', n, length, rate count, base or '', every earlier pending entry }. Returns the
         /// pair's epoch, entry count and pending length, and the state holding them all (null when the pair
         /// has no base in Redis: the next beat reads it again).
         /// </summary>
         public (string Epoch, long Count, long Length, LessonProgress? State) Pushed(Outgoing outgoing, RedisResult result, double threshold)
         {
+            if (result.Resp2Type == ResultType.Integer)
+            {
+                // The usual answer: the epoch held and nothing is pending, so the entry just sent is the base.
+                lock (_gate)
+                {
+                    CountedInRedis(outgoing, (long)result);
+                    var state = _state ?? outgoing.Entry;
+                    Volatile.Write(ref _state, state);
+                    (_epoch, _count, _listEmpty) = (outgoing.Epoch, outgoing.Count + 1, true);
+                    return (_epoch, _count, 0, state);
+                }
+            }
             var parts = (RedisResult[])result!;
             var epoch = (string)parts[1]!;
             var count = (long)parts[2];
@@ -670,11 +685,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             var entries = (RedisResult[])parts[full ? 6 : 5]!;
             lock (_gate)
             {
-                if (_minute == outgoing.Minute)
-                {
-                    _countedInRedis = counted;
-                    _countedHere -= outgoing.Counted;
-                }
+                CountedInRedis(outgoing, counted);
                 if (full && baseJson is not { Length: > 0 })
                 {
                     // Redis lost the base (keys expired, or a flush trimmed entries that had none): read again on the next beat.
@@ -693,6 +704,16 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                 Volatile.Write(ref _state, merged);
                 (_epoch, _count, _listEmpty) = (epoch, count, length == 0);
                 return (epoch, count, length, merged);
+            }
+        }
+
+        /// <summary>The minute's count in Redis after a push, which took this node's count of the pushed beats.</summary>
+        private void CountedInRedis(Outgoing outgoing, long counted)
+        {
+            if (_minute == outgoing.Minute)
+            {
+                _countedInRedis = counted;
+                _countedHere -= outgoing.Counted;
             }
         }
 

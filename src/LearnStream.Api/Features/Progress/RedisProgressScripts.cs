@@ -22,21 +22,27 @@ namespace LearnStream.Api.Features.Progress;
 /// </summary>
 internal static class RedisProgressScripts
 {
-    /// <summary>Keys of one pair in <see cref="Push"/>: hash, pending list, learner's dirty set.</summary>
-    public const int KeysPerPair = 3;
+    /// <summary>
+    /// Arguments before the pairs' in <see cref="Push"/>: ttl seconds, the number of pairs, the node's
+    /// time in milliseconds, the prefix of the learners' dirty sets.
+    /// </summary>
+    public const int PushHeadArgs = 4;
 
     /// <summary>
     /// Arguments of one pair in <see cref="Push"/>: entry, member, beats counted, known epoch, entries known,
-    /// minute, '1' when the node knows the pending list empty, '1' to renew the hash's expiry.
+    /// minute, and two flag characters ('1' or '0'): the node knows the pending list empty; renew the hash's expiry.
     /// </summary>
-    public const int ArgsPerPair = 8;
+    public const int ArgsPerPair = 7;
 
     /// <summary>
     /// One node's push: per pair, everything the node knows merged into one entry. KEYS: the due set,
-    /// then <see cref="KeysPerPair"/> per pair; ARGV: ttl seconds, the number of pairs, the node's time
-    /// in milliseconds, then <see cref="ArgsPerPair"/> per pair. A pair not yet due joins the due set
-    /// with that time as its score; a pair already due keeps its earlier one, and its mark spares the
-    /// push the due set, the dirty set and their commands. When the node has merged
+    /// then each pair's hash; ARGV: <see cref="PushHeadArgs"/>, then <see cref="ArgsPerPair"/> per pair.
+    /// A pair's pending list (its hash's key and ":p") and its learner's dirty set (the prefix and the
+    /// member's first 32 characters, the learner's id) are derived here rather than sent: on this path
+    /// each argument counts, and the buffer runs on one Redis (not a cluster), as the due set every pair
+    /// joins already requires. A pair not yet due joins the due set with the node's time as its score; a
+    /// pair already due keeps its earlier one, and its mark spares the push the due set, the dirty set and
+    /// their commands. When the node has merged
     /// the base and every entry of the current epoch (the usual case: no other node pushed the pair
     /// since), its entry holds them all and replaces them as the base, so a pair beating on one node
     /// keeps one value, not a growing list. Such a push skips the list's DEL when the node knows the list
@@ -44,20 +50,24 @@ internal static class RedisProgressScripts
     /// Otherwise the entry is appended. The hash's expiry is renewed when the node asks (at most hourly
     /// per pair, see <see cref="RedisProgressBuffer"/>) and whenever the push finds no epoch, so no hash
     /// is ever left without one. Each command saved counts: inside a script, the call around a command
-    /// costs Redis more than the command. Returns one result per pair: { 1, epoch, n, length, rate count,
-    /// entries after the known ones } when the caller's epoch and count still hold, or { 2, epoch or '',
-    /// n, length, rate count, base or '', every earlier pending entry }. The pair's own entry is never sent
-    /// back. The hash's <c>m</c> and <c>r</c> count the beats of the latest minute on every node (a push
-    /// counting an earlier minute leaves them); the rate count returned is the minute's total so far.
-    /// The first write of each pair is an HSET, so a pair whose push fails keeps nothing of it.
+    /// costs Redis more than the command.
+    /// <para>
+    /// Returns one result per pair. In the usual case, just the minute's rate count: the epoch held, n
+    /// is the node's count plus this entry, and nothing is pending. Otherwise { 1, epoch, n, length, rate
+    /// count, entries after the known ones } when the caller's epoch and count still hold, or { 2, epoch
+    /// or '', n, length, rate count, base or '', every earlier pending entry }. The pair's own entry is
+    /// never sent back. The hash's <c>m</c> and <c>r</c> count the beats of the latest minute on every
+    /// node (a push counting an earlier minute leaves them); the rate count returned is the minute's total
+    /// so far. The first write of each pair is an HSET, so a pair whose push fails keeps nothing of it.
+    /// </para>
     /// </summary>
     public const string Push = """
-        local ttl = ARGV[1]
+        local ttl, now, dirty = ARGV[1], ARGV[3], ARGV[4]
         local out = {}
-        for i = 0, tonumber(ARGV[2]) - 1 do
-          local k = 1 + i * 3
-          local a = 3 + i * 8
-          local hash, list, member = KEYS[k + 1], KEYS[k + 2], ARGV[a + 2]
+        for i = 1, tonumber(ARGV[2]) do
+          local a = 4 + (i - 1) * 7
+          local hash, member = KEYS[i + 1], ARGV[a + 2]
+          local list = hash .. ':p'
           local h = redis.call('HMGET', hash, 'e', 'n', 'm', 'r', 'd')
           local epoch, n = h[1], tonumber(h[2] or '0') + 1
           local minute, counted = tonumber(ARGV[a + 6]), tonumber(ARGV[a + 3])
@@ -69,34 +79,35 @@ internal static class RedisProgressScripts
           elseif minute > rm then
             rm, rc = minute, counted
           end
-          local known = tonumber(ARGV[a + 5])
+          local known, flags = tonumber(ARGV[a + 5]), ARGV[a + 7]
           local current = epoch and epoch == ARGV[a + 4]
           if current and known == n - 1 then
-            redis.call('HSET', hash, 'n', n, 'm', rm, 'r', rc, 'd', 1, 'b', ARGV[a + 1])
-            if ARGV[a + 7] ~= '1' then redis.call('DEL', list) end
-            out[i + 1] = { 1, epoch, n, 0, total, {} }
+            redis.call('HSET', hash, 'n', n, 'm', rm, 'r', rc, 'd', '1', 'b', ARGV[a + 1])
+            if string.byte(flags, 1) ~= 49 then redis.call('DEL', list) end
+            out[i] = total
           else
-            redis.call('HSET', hash, 'n', n, 'm', rm, 'r', rc, 'd', 1)
+            redis.call('HSET', hash, 'n', n, 'm', rm, 'r', rc, 'd', '1')
             local len = redis.call('RPUSH', list, ARGV[a + 1])
             if len == 1 then redis.call('EXPIRE', list, ttl) end
             local folded = n - len
             if current and known >= folded and known < n then
               local unseen = {}
               if known < n - 1 then unseen = redis.call('LRANGE', list, known - folded, len - 2) end
-              out[i + 1] = { 1, epoch, n, len, total, unseen }
+              out[i] = { 1, epoch, n, len, total, unseen }
             else
               local earlier = {}
               if len > 1 then earlier = redis.call('LRANGE', list, 0, len - 2) end
-              out[i + 1] = { 2, epoch or '', n, len, total, redis.call('HGET', hash, 'b') or '', earlier }
+              out[i] = { 2, epoch or '', n, len, total, redis.call('HGET', hash, 'b') or '', earlier }
             end
           end
-          if ARGV[a + 8] == '1' or not epoch then redis.call('EXPIRE', hash, ttl) end
+          if string.byte(flags, 2) == 49 or not epoch then redis.call('EXPIRE', hash, ttl) end
           if not h[5] then
             -- Not due: it joins the due set and the learner's dirty set. A pair already due (most pairs
             -- that beat more often than the flush comes round) costs none of these commands.
-            redis.call('ZADD', KEYS[1], 'NX', ARGV[3], member)
-            redis.call('SADD', KEYS[k + 3], member)
-            redis.call('EXPIRE', KEYS[k + 3], ttl)
+            local learner = dirty .. string.sub(member, 1, 32)
+            redis.call('ZADD', KEYS[1], 'NX', now, member)
+            redis.call('SADD', learner, member)
+            redis.call('EXPIRE', learner, ttl)
           end
         end
         return out
