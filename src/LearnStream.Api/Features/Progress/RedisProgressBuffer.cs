@@ -400,7 +400,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     {
         if (!_pairs.TryGetValue(member, out Pair? pair))
         {
-            pair = new Pair(member, userId, HashKey(member), PendingKey(member), UserDirtyKey(userId));
+            pair = new Pair(member, userId, HashKey(member), PendingKey(member));
             _pairs.Set(member, pair, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = RememberFor });
         }
         return pair!;
@@ -515,7 +515,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     /// the hash's expiry; whether it took beats since its last push; and this minute's count of beats, as
     /// Redis had it plus the ones taken here since.
     /// </summary>
-    private sealed class Pair(string member, Guid userId, RedisKey hashKey, RedisKey pendingKey, RedisKey userDirtyKey)
+    private sealed class Pair(string member, Guid userId, RedisKey hashKey, RedisKey pendingKey)
     {
         private readonly Lock _gate = new();
         private Task<Load>? _loading;
@@ -534,7 +534,6 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         public string Member { get; } = member;
         public RedisKey HashKey { get; } = hashKey;
         public RedisKey PendingKey { get; } = pendingKey;
-        public RedisKey UserDirtyKey { get; } = userDirtyKey;
 
         public LessonProgress? State => Volatile.Read(ref _state);
 
