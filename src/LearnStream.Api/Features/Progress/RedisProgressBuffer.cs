@@ -504,7 +504,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
 
     private RedisKey HashKey(string member) => _prefix + member;
 
-    private RedisKey PendingKey(string member) => _prefix + member + ":p";
+    private RedisKey PendingKey(string member) => _prefix + member + RedisProgressScripts.PendingSuffix;
 
     private RedisKey UserDirtyKey(Guid userId) => $"{_dirtyPrefix}{userId:N}";
 

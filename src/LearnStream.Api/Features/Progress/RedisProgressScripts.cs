@@ -22,6 +22,9 @@ namespace LearnStream.Api.Features.Progress;
 /// </summary>
 internal static class RedisProgressScripts
 {
+    /// <summary>A pair's pending list is its hash's key and this; <see cref="Push"/> derives it so.</summary>
+    public const string PendingSuffix = ":p";
+
     /// <summary>
     /// Arguments before the pairs' in <see cref="Push"/>: ttl seconds, the number of pairs, the node's
     /// time in milliseconds, the prefix of the learners' dirty sets.
@@ -37,7 +40,7 @@ internal static class RedisProgressScripts
     /// <summary>
     /// One node's push: per pair, everything the node knows merged into one entry. KEYS: the due set,
     /// then each pair's hash; ARGV: <see cref="PushHeadArgs"/>, then <see cref="ArgsPerPair"/> per pair.
-    /// A pair's pending list (its hash's key and ":p") and its learner's dirty set (the prefix and the
+    /// A pair's pending list (its hash's key and <see cref="PendingSuffix"/>) and its learner's dirty set (the prefix and the
     /// member's first 32 characters, the learner's id) are derived here rather than sent: on this path
     /// each argument counts, and the buffer runs on one Redis (not a cluster), as the due set every pair
     /// joins already requires. A pair not yet due joins the due set with the node's time as its score; a
@@ -61,13 +64,13 @@ internal static class RedisProgressScripts
     /// so far. The first write of each pair is an HSET, so a pair whose push fails keeps nothing of it.
     /// </para>
     /// </summary>
-    public const string Push = """
+    public const string Push = $$"""
         local ttl, now, dirty = ARGV[1], ARGV[3], ARGV[4]
         local out = {}
         for i = 1, tonumber(ARGV[2]) do
           local a = 4 + (i - 1) * 7
           local hash, member = KEYS[i + 1], ARGV[a + 2]
-          local list = hash .. ':p'
+          local list = hash .. '{{PendingSuffix}}'
           local h = redis.call('HMGET', hash, 'e', 'n', 'm', 'r', 'd')
           local epoch, n = h[1], tonumber(h[2] or '0') + 1
           local minute, counted = tonumber(ARGV[a + 6]), tonumber(ARGV[a + 3])
