@@ -158,21 +158,67 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
     public async Task A_beat_arriving_during_a_flush_stays_dirty_and_is_written_next()
     {
         await Add(NodeA, Alice.Beat("l1", 1, 0, 10));
+        await NodeA.PushAsync();
         var gate = new TaskCompletionSource();
         Store.Gate = gate;
 
-        // The learner's flush makes one pass, so what it leaves dirty can be seen.
-        var flush = NodeA.FlushAsync(Store, Alice.UserId, Ct);
+        // B holds nothing of the pair, so it reads it; the learner's flush makes one pass, so what it leaves dirty can be seen.
+        var flush = NodeB.FlushAsync(Store, Alice.UserId, Ct);
         await Store.MergeStarted.Task;
-        await Add(NodeB, Alice.Beat("l1", 2, 10, 20));
-        await NodeB.PushAsync();
+        await Add(NodeA, Alice.Beat("l1", 2, 10, 20));
+        await NodeA.PushAsync();
         gate.SetResult();
         Assert.Equal(1, await flush);
 
         Assert.Equal(10, (await Stored("l1")).WatchedSeconds);
-        Assert.Equal(1, await NodeB.FlushAsync(Store, null, Ct));
+        Assert.Equal(1, await NodeA.FlushAsync(Store, null, Ct));
         Assert.Equal(20, (await Stored("l1")).WatchedSeconds);
-        Assert.Equal(0, await NodeA.FlushAsync(Store, null, Ct));
+        Assert.Equal(0, await NodeB.FlushAsync(Store, null, Ct));
+    }
+
+    [Fact]
+    public async Task A_node_flushes_a_pair_it_holds_settled_from_what_it_knows()
+    {
+        await Add(NodeA, Alice.Beat("l1", 1, 0, 10));
+        await Add(NodeA, Alice.Beat("l1", 2, 10, 20));
+        await NodeA.PushAsync();
+        var db = _redisA.GetDatabase();
+        // What A pushed is the pair's whole state in Redis, so A has no need to read it back: were the base
+        // read, this flush would fail on it.
+        await db.HashSetAsync(HashKey("l1"), "b", "not a state");
+
+        Assert.Equal(1, await NodeA.FlushAsync(Store, null, Ct));
+
+        Assert.Equal(20, (await Stored("l1")).WatchedSeconds);
+        Assert.Equal(0, await db.SortedSetLengthAsync(DueKey));
+        Assert.False(await db.SetContainsAsync(DirtyKey, $"{Alice.UserId:N}:l1"));
+    }
+
+    [Fact]
+    public async Task A_node_behind_another_nodes_push_still_writes_it_in_the_same_flush()
+    {
+        // l1: B knew every entry when it pushed, so its push replaced the base A knows (the epoch's count moved on).
+        await Add(NodeA, Alice.Beat("l1", 1, 0, 10));
+        await NodeA.PushAsync();
+        await Add(NodeB, Alice.Beat("l1", 2, 10, 20));
+        await NodeB.PushAsync();
+        // l2: B loaded the pair and then missed A's push, so its push was appended after the base A knows.
+        await Add(NodeA, Alice.Beat("l2", 1, 0, 10));
+        await NodeA.PushAsync();
+        await Add(NodeB, Alice.Beat("l2", 2, 10, 20));
+        await Add(NodeA, Alice.Beat("l2", 3, 20, 30));
+        await NodeA.PushAsync();
+        await NodeB.PushAsync();
+        var db = _redisA.GetDatabase();
+        Assert.Equal(1, await db.ListLengthAsync(PendingKey("l2")));
+
+        // A holds both pairs as it last pushed them, behind what Redis has: the learner's one pass still writes B's beats.
+        Assert.Equal(2, await NodeA.FlushAsync(Store, Alice.UserId, Ct));
+
+        Assert.Equal(20, (await Stored("l1")).WatchedSeconds);
+        Assert.Equal(30, (await Stored("l2")).WatchedSeconds);
+        Assert.Equal(0, await db.SortedSetLengthAsync(DueKey));
+        Assert.Equal(0, await db.ListLengthAsync(PendingKey("l2")));
     }
 
     [Fact]

@@ -413,33 +413,71 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         return (long)result == 1;
     }
 
-    private async Task<(int Written, int Compacted)> FlushMembersAsync(IDatabase db, IProgressStore store, RedisValue[] members, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes pairs to the store and compacts them. A pair this node holds settled (see <see cref="Pair.Settled"/>)
+    /// is written from what the node knows, without reading it back; the others are read from Redis. A settled
+    /// pair whose compaction finds that Redis moved past what the node knew (another node pushed to it) is
+    /// flushed again from Redis right away, so a learner's flush still writes what every node acknowledged.
+    /// </summary>
+    private async Task<(int Written, int Compacted)> FlushMembersAsync(IDatabase db, IProgressStore store, RedisValue[] members, CancellationToken cancellationToken,
+        bool fromNode = true)
     {
         // Entries pushed after this are not in what the flush writes: the compaction keeps such a pair due from here.
         var readAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var settled = new List<(Pair Pair, Pair.Known Known)>();
+        var unknown = new List<string>();
+        foreach (var m in members)
+        {
+            var member = (string)m!;
+            if (fromNode && _pairs.TryGetValue(member, out Pair? pair) && pair!.Settled() is { } known)
+            {
+                settled.Add((pair, known));
+            }
+            else
+            {
+                unknown.Add(member);
+            }
+        }
         // One script call per chunk, all of them sent at once.
-        var reads = members.Chunk(MaxBatch)
-            .Select(chunk => ReadAsync(db, [.. chunk.SelectMany(m => new[] { HashKey(m!), PendingKey(m!) })]))
+        var reads = unknown.Chunk(MaxBatch)
+            .Select(chunk => ReadAsync(db, [.. chunk.SelectMany(m => new[] { HashKey(m), PendingKey(m) })]))
             .ToList();
-        var entries = new List<(string Member, BufferEntry Entry, LessonProgress? Merged)>(members.Length);
+        var entries = new List<(string Member, BufferEntry Entry, LessonProgress? Merged)>(unknown.Count);
         var threshold = _options.CompletionThreshold;
         foreach (var read in reads)
         {
             foreach (var entry in await read)
             {
-                var member = (string)members[entries.Count]!;
-                entries.Add((member, entry, entry.Merged(threshold)));
+                entries.Add((unknown[entries.Count], entry, entry.Merged(threshold)));
             }
         }
-        var states = entries.Where(e => e.Merged is not null).Select(e => e.Merged!).ToList();
+        var states = settled.Select(s => s.Known.State).Concat(entries.Where(e => e.Merged is not null).Select(e => e.Merged!)).ToList();
         if (states.Count > 0)
         {
             await store.MergeAsync(states, threshold, cancellationToken);
         }
-        var compacted = await CompactAsync(db, [.. entries.Select(e => new Compaction(e.Member, UserOf(e.Member), e.Entry.Epoch, e.Entry.Folded,
-            // Without a base the merged state lacks the stored history; the next beat loads it from the store.
-            e.Entry.Base is null ? null : e.Merged, e.Entry.Pending.Count))], readAt);
-        return (states.Count, compacted);
+        // Nothing to trim for a settled pair: it compacts (leaves the due set) only if Redis still holds exactly what the node knew.
+        var results = await CompactAsync(db, [
+            .. settled.Select(s => new Compaction(s.Pair.Member, UserOf(s.Pair.Member), s.Known.Epoch, s.Known.Count, null, 0)),
+            .. entries.Select(e => new Compaction(e.Member, UserOf(e.Member), e.Entry.Epoch, e.Entry.Folded,
+                // Without a base the merged state lacks the stored history; the next beat loads it from the store.
+                e.Entry.Base is null ? null : e.Merged, e.Entry.Pending.Count))], readAt);
+        var behind = new List<RedisValue>();
+        for (var i = 0; i < settled.Count; i++)
+        {
+            if (results[i] != Compacted.Settled)
+            {
+                settled[i].Pair.Unsettle(settled[i].Known);
+                behind.Add(settled[i].Pair.Member);
+            }
+        }
+        var compacted = results.Skip(settled.Count).Count(r => r != Compacted.MovedOn) + settled.Count - behind.Count;
+        if (behind.Count == 0)
+        {
+            return (states.Count, compacted);
+        }
+        var again = await FlushMembersAsync(db, store, [.. behind], cancellationToken, fromNode: false);
+        return (states.Count - behind.Count + again.Written, compacted + again.Compacted);
     }
 
     /// <summary>Reads pairs (KEYS as <see cref="RedisProgressScripts.Read"/> takes them), one entry per pair in order.</summary>
@@ -462,10 +500,9 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     /// Folds what was read into each pair's base and trims those entries, one script call per <see cref="MaxBatch"/>
     /// pairs, all sent at once. A flush's compaction (<paramref name="readAt"/> set: when it read the pairs) also
     /// takes a pair left with nothing pending off the due set, and keeps one that took entries since as due
-    /// from the read; a push's fold leaves the due set alone. Returns how many pairs were compacted (the others
-    /// moved on since they were read).
+    /// from the read; a push's fold leaves the due set alone. Returns each pair's outcome, in order.
     /// </summary>
-    private async Task<int> CompactAsync(IDatabaseAsync db, IReadOnlyList<Compaction> compactions, long? readAt)
+    private async Task<Compacted[]> CompactAsync(IDatabaseAsync db, IReadOnlyList<Compaction> compactions, long? readAt)
     {
         var calls = compactions.Chunk(MaxBatch).Select(chunk =>
         {
@@ -491,12 +528,12 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             }
             return db.ScriptEvaluateAsync(RedisProgressScripts.Compact, keys, args);
         }).ToList();
-        var compacted = 0;
+        var outcomes = new List<Compacted>(compactions.Count);
         foreach (var call in calls)
         {
-            compacted += ((RedisResult[])(await call)!).Count(r => (long)r == 1);
+            outcomes.AddRange(((RedisResult[])(await call)!).Select(r => (Compacted)(long)r));
         }
-        return compacted;
+        return [.. outcomes];
     }
 
     // Members are "{userId:N}:{lessonId}" (LessonProgress.Key).
@@ -639,6 +676,32 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             }
         }
 
+        /// <summary>
+        /// What the node knows of the pair when it is settled: loaded, its epoch known and its pending list
+        /// empty as of the node's last exchange with Redis. Then Redis's base at that epoch and count is an
+        /// entry the node merged, and <see cref="Known.State"/> holds it (and any beats taken since), so a
+        /// flush can write it without reading the pair back. Null otherwise.
+        /// </summary>
+        public Known? Settled()
+        {
+            lock (_gate)
+            {
+                return _state is { } state && !_stale && _listEmpty && _epoch.Length > 0 ? new Known(_epoch, _count, state) : null;
+            }
+        }
+
+        /// <summary>A flush found Redis past what the node knew: until the node learns the pair again, flushes read it.</summary>
+        public void Unsettle(Known known)
+        {
+            lock (_gate)
+            {
+                if (_epoch == known.Epoch && _count == known.Count)
+                {
+                    _listEmpty = false;
+                }
+            }
+        }
+
         /// <summary>A push that failed marks the pair to be sent again; true when it must join the queue again.</summary>
         public bool Return()
         {
@@ -720,6 +783,8 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         /// One push's share of a pair: its beats merged, what the node knew of the epoch and its pending list,
         /// the beats it counted in the minute, and whether this push renews the expiry.
         /// </summary>
+        public sealed record Known(string Epoch, long Count, LessonProgress State);
+
         public sealed record Outgoing(LessonProgress Entry, Guid UserId, string Epoch, long Count, long Minute, int Counted, bool ListEmpty, bool RenewExpiry);
     }
 
@@ -729,6 +794,17 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         Done,
         WithFirst,
         MinuteUsedUp,
+    }
+
+    /// <summary>
+    /// How a pair's compaction ended (<see cref="RedisProgressScripts.Compact"/>'s answer): it moved on since it was
+    /// read; compacted, nothing pending; compacted, with entries pending after the ones read.
+    /// </summary>
+    private enum Compacted
+    {
+        MovedOn = 0,
+        Settled = 1,
+        Pending = 2,
     }
 
     /// <summary>A pair's compaction: what was read of it (epoch, entries folded), the state merged from it (null: no base to fold into), and the entries to trim.</summary>

@@ -159,7 +159,8 @@ internal static class RedisProgressScripts
     /// folded count when read, merged state ('' when there is no base to fold into, or nothing to trim),
     /// entries to trim, member. A pair left with nothing pending is no longer due (nor marked). A pair that took entries
     /// since the read stays due, as from the read at the earliest: everything before it is stored. Returns
-    /// per pair 1 when it compacted, 0 when the pair moved on meanwhile.
+    /// per pair 1 when it compacted and nothing is pending, 2 when it compacted and entries are pending after
+    /// the ones read, 0 when the pair moved on meanwhile (its epoch or folded count is not the one read).
     /// </summary>
     public const string Compact = """
         local ttl, read = ARGV[1], ARGV[2]
@@ -187,7 +188,7 @@ internal static class RedisProgressScripts
               redis.call('ZADD', KEYS[1], 'XX', 'GT', read, ARGV[a + 4])
             end
           end
-          out[i + 1] = current and 1 or 0
+          out[i + 1] = current and (len == 0 and 1 or 2) or 0
         end
         return out
         """;
