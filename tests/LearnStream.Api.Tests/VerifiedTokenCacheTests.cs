@@ -44,6 +44,30 @@ public abstract class VerifiedTokenCacheTests(StoreFixture fixture)
         Assert.Equal(HttpStatusCode.OK, await _client.GetMeStatusAsync(user.Tokens.AccessToken));
     }
 
+    [Theory]
+    [InlineData("Bearer {0}")]
+    [InlineData("bearer {0}")]
+    [InlineData("BEARER   {0}  ")]
+    public async Task A_cached_token_is_taken_in_every_header_form_the_bearer_scheme_takes(string header)
+    {
+        var user = await UserWithCachedTokenAsync();
+        var token = user.Tokens.AccessToken;
+
+        Assert.Equal(HttpStatusCode.OK, await GetMeAsync(string.Format(header, token)));
+        // Not a remembered string: the handler validates it in full, and refuses it.
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetMeAsync(string.Format(header, token[..^1])));
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetMeAsync(string.Format(header, token + "A")));
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetMeAsync(token));
+    }
+
+    private async Task<HttpStatusCode> GetMeAsync(string authorization)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me");
+        Assert.True(request.Headers.TryAddWithoutValidation("Authorization", authorization));
+        using var response = await _client.SendAsync(request);
+        return response.StatusCode;
+    }
+
     [Fact]
     public async Task A_cached_token_is_refused_once_its_session_is_logged_out()
     {

@@ -50,6 +50,21 @@ public class VerifiedTokenCacheTests
     }
 
     [Fact]
+    public async Task A_remembered_token_is_found_by_its_characters_and_comes_back_as_the_remembered_string()
+    {
+        var token = Issue();
+        Assert.Null(_cache.Remembered(token)); // not verified yet
+        var validated = await Validate(token);
+        var remembered = ((JsonWebToken)validated.SecurityToken).EncodedToken;
+
+        // Found from a copy (as cut from a header), and handed back as the string the cache holds.
+        Assert.Same(remembered, _cache.Remembered(("Bearer " + token).AsSpan(7)));
+        Assert.Null(_cache.Remembered(token.AsSpan(0, token.Length - 1)));
+        Assert.Null(_cache.Remembered(token + "A"));
+        Assert.Null(_cache.Remembered(Issue()));
+    }
+
+    [Fact]
     public async Task The_shared_identity_of_a_token_cannot_be_changed_and_compares_claims_as_the_handler_does()
     {
         var identity = (await Validate(Issue())).ClaimsIdentity;

@@ -47,11 +47,32 @@ public static class AuthExtensions
                 // Nothing reads the token back from the authentication properties; storing it cost every request a dictionary.
                 bearer.SaveToken = false;
                 bearer.TokenValidationParameters = AccessTokenIssuer.ValidationParameters(jwt.Value, keys, verified);
-                bearer.Events = new JwtBearerEvents { OnTokenValidated = RejectEndedSessions };
+                bearer.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context =>
+                    {
+                        context.Token = RememberedBearerToken(context.Request, verified);
+                        return Task.CompletedTask;
+                    },
+                    OnTokenValidated = RejectEndedSessions,
+                };
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Admin));
         return builder;
+    }
+
+    /// <summary>
+    /// The remembered string of the request's bearer token, or null, when the handler cuts the token from
+    /// the header itself: a single Authorization header, "Bearer " in any case, the rest trimmed, as it does.
+    /// </summary>
+    private static string? RememberedBearerToken(HttpRequest request, VerifiedTokenCache verified)
+    {
+        const string scheme = "Bearer ";
+        var header = request.Headers.Authorization;
+        return header.Count == 1 && header[0] is { } value && value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)
+            ? verified.Remembered(value.AsSpan(scheme.Length).Trim())
+            : null;
     }
 
     // The signature proves who issued the token; only this check knows whether its session has ended since.
