@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -10,13 +11,56 @@ namespace LearnStream.Api.Features.Progress;
 /// </summary>
 public static class BufferedProgressJson
 {
-    /// <summary>UTF-8, as Redis stores it: no text to encode on the way out or decode on the way back.</summary>
-    public static byte[] Serialize(LessonProgress state) =>
-        JsonSerializer.SerializeToUtf8Bytes(new BufferedState(
-            state.UserId, state.CourseId, state.LessonId, state.Watched.ToFlat(),
-            [.. state.Sessions.Select(s => new BufferedSession(s.Id, s.StartedAt.UtcTicks, s.Sequence, s.Position))],
-            state.Duration, state.CompletedAt?.UtcTicks, state.FirstWatchedAt.UtcTicks, state.LastWatchedAt.UtcTicks),
-            BufferedProgressJsonContext.Default.BufferedState);
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_writer;
+
+    /// <summary>
+    /// UTF-8, as Redis stores it: no text to encode on the way out or decode on the way back. Written field by
+    /// field rather than through <see cref="BufferedState"/>, which a push would build for every pair it sends
+    /// (a record per session mark, the intervals copied flat) only to serialize and drop; the JSON is the same,
+    /// byte for byte, as the serializer writes for it.
+    /// </summary>
+    public static byte[] Serialize(LessonProgress state)
+    {
+        var (buffer, writer) = t_writer ??= (new ArrayBufferWriter<byte>(512), new Utf8JsonWriter(Stream.Null));
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        writer.WriteString("u"u8, state.UserId);
+        writer.WriteString("c"u8, state.CourseId);
+        writer.WriteString("l"u8, state.LessonId);
+        writer.WriteStartArray("w"u8);
+        foreach (var interval in state.Watched.Items)
+        {
+            writer.WriteNumberValue(interval.Start);
+            writer.WriteNumberValue(interval.End);
+        }
+        writer.WriteEndArray();
+        writer.WriteStartArray("s"u8);
+        foreach (var mark in state.Sessions)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("i"u8, mark.Id);
+            writer.WriteNumber("t"u8, mark.StartedAt.UtcTicks);
+            writer.WriteNumber("q"u8, mark.Sequence);
+            writer.WriteNumber("p"u8, mark.Position);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        if (state.Duration is { } duration)
+        {
+            writer.WriteNumber("d"u8, duration);
+        }
+        if (state.CompletedAt is { } completed)
+        {
+            writer.WriteNumber("x"u8, completed.UtcTicks);
+        }
+        writer.WriteNumber("f"u8, state.FirstWatchedAt.UtcTicks);
+        writer.WriteNumber("a"u8, state.LastWatchedAt.UtcTicks);
+        writer.WriteEndObject();
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
 
     public static LessonProgress Deserialize(ReadOnlySpan<byte> json)
     {
