@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace LearnStream.Api.Features.Progress;
 
 /// <summary>
@@ -128,37 +130,43 @@ public sealed record LessonProgress
         {
             return [.. a];
         }
-        // At most 2 x MaxSessions marks: a linear search by id beats a dictionary here.
-        var merged = new List<SessionMark>(a.Count + b.Count);
-        Add(merged, a);
-        Add(merged, b);
-        merged.Sort(NewestFirst);
-        if (merged.Count > MaxSessions)
+        // At most 2 x MaxSessions marks: a linear search by id beats a dictionary here, and a pooled array a list.
+        var merged = ArrayPool<SessionMark>.Shared.Rent(a.Count + b.Count);
+        try
         {
-            merged.RemoveRange(MaxSessions, merged.Count - MaxSessions);
+            var count = Add(merged, 0, a);
+            count = Add(merged, count, b);
+            Array.Sort(merged, 0, count, NewestFirstOrder);
+            return merged.AsSpan(0, Math.Min(count, MaxSessions)).ToArray();
         }
-        return [.. merged];
+        finally
+        {
+            ArrayPool<SessionMark>.Shared.Return(merged, clearArray: true);
+        }
 
-        static void Add(List<SessionMark> merged, IReadOnlyList<SessionMark> marks)
+        static int Add(SessionMark[] merged, int count, IReadOnlyList<SessionMark> marks)
         {
             foreach (var mark in marks)
             {
-                var at = merged.Count - 1;
+                var at = count - 1;
                 while (at >= 0 && merged[at].Id != mark.Id)
                 {
                     at--;
                 }
                 if (at < 0)
                 {
-                    merged.Add(mark);
+                    merged[count++] = mark;
                 }
                 else
                 {
                     merged[at] = Join(merged[at], mark);
                 }
             }
+            return count;
         }
     }
+
+    private static readonly Comparer<SessionMark> NewestFirstOrder = Comparer<SessionMark>.Create(NewestFirst);
 
     /// <summary>By first seen, newest first, then by id: a total order, so the kept sessions do not depend on the order of merging.</summary>
     private static int NewestFirst(SessionMark x, SessionMark y)
@@ -171,7 +179,7 @@ public sealed record LessonProgress
     {
         var started = x.StartedAt < y.StartedAt ? x.StartedAt : y.StartedAt;
         var ahead = x.Sequence != y.Sequence ? (x.Sequence > y.Sequence ? x : y) : (x.Position >= y.Position ? x : y);
-        return ahead with { StartedAt = started };
+        return ahead.StartedAt == started ? ahead : ahead with { StartedAt = started };
     }
 
     private static DateTimeOffset Max(DateTimeOffset x, DateTimeOffset y) => x > y ? x : y;

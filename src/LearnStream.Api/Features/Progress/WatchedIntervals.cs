@@ -17,6 +17,9 @@ public sealed class WatchedIntervals : IEquatable<WatchedIntervals>
 {
     public static readonly WatchedIntervals Empty = new([]);
 
+    /// <summary>Intervals normalized on the stack rather than in a temporary array: 1 kB at most.</summary>
+    private const int StackLimit = 64;
+
     private readonly Interval[] _items;
 
     private WatchedIntervals(Interval[] normalized) => _items = normalized;
@@ -42,19 +45,27 @@ public sealed class WatchedIntervals : IEquatable<WatchedIntervals>
     /// <summary>Normalizes any intervals: rounds the ends, drops empty ones, sorts and joins overlapping or touching ones.</summary>
     public static WatchedIntervals From(IEnumerable<Interval> intervals)
     {
-        var rounded = new List<Interval>(intervals.TryGetNonEnumeratedCount(out var count) ? count : 4);
+        if (!intervals.TryGetNonEnumeratedCount(out var count))
+        {
+            var listed = intervals.ToList();
+            (intervals, count) = (listed, listed.Count);
+        }
+        // A beat's few intervals are normalized on the stack: only the result is allocated.
+        var rounded = count <= StackLimit ? stackalloc Interval[count] : new Interval[count];
+        var n = 0;
         foreach (var i in intervals)
         {
             var item = new Interval(Math.Round(i.Start, MidpointRounding.AwayFromZero), Math.Round(i.End, MidpointRounding.AwayFromZero));
             if (item.End > item.Start)
             {
-                rounded.Add(item);
+                rounded[n++] = item;
             }
         }
-        if (rounded.Count == 0)
+        if (n == 0)
         {
             return Empty;
         }
+        rounded = rounded[..n];
         rounded.Sort(ByStart);
         return new WatchedIntervals(Join(rounded));
     }
@@ -92,21 +103,24 @@ public sealed class WatchedIntervals : IEquatable<WatchedIntervals>
             return other;
         }
         // Both sides are sorted and disjoint: one pass, taking the next interval from either side by start.
-        var joined = new List<Interval>(_items.Length + other._items.Length);
-        int a = 0, b = 0;
+        var total = _items.Length + other._items.Length;
+        var joined = total <= StackLimit ? stackalloc Interval[total] : new Interval[total];
+        int a = 0, b = 0, n = 0;
         while (a < _items.Length || b < other._items.Length)
         {
             var next = b == other._items.Length || (a < _items.Length && _items[a].Start <= other._items[b].Start) ? _items[a++] : other._items[b++];
-            if (joined.Count > 0 && next.Start <= joined[^1].End)
+            if (n > 0 && next.Start <= joined[n - 1].End)
             {
-                joined[^1] = joined[^1] with { End = Math.Max(joined[^1].End, next.End) };
+                joined[n - 1] = joined[n - 1] with { End = Math.Max(joined[n - 1].End, next.End) };
             }
             else
             {
-                joined.Add(next);
+                joined[n++] = next;
             }
         }
-        return new WatchedIntervals([.. joined]);
+        // A beat that adds nothing new (a replay, a pause) leaves the union as it was: no copy of it.
+        var union = joined[..n];
+        return union.SequenceEqual(_items) ? this : union.SequenceEqual(other._items) ? other : new WatchedIntervals(union.ToArray());
     }
 
     /// <summary>The part inside [0, duration].</summary>
@@ -153,25 +167,21 @@ public sealed class WatchedIntervals : IEquatable<WatchedIntervals>
 
     private static int ByStart(Interval x, Interval y) => x.Start.CompareTo(y.Start);
 
-    // Input sorted by start, every interval non-empty.
-    private static Interval[] Join(List<Interval> sorted)
+    // Input sorted by start, every interval non-empty; joined in place.
+    private static Interval[] Join(Span<Interval> sorted)
     {
-        var joined = new List<Interval>(sorted.Count);
-        var current = sorted[0];
-        for (var i = 1; i < sorted.Count; i++)
+        var last = 0;
+        for (var i = 1; i < sorted.Length; i++)
         {
-            var next = sorted[i];
-            if (next.Start <= current.End)
+            if (sorted[i].Start <= sorted[last].End)
             {
-                current = current with { End = Math.Max(current.End, next.End) };
+                sorted[last] = sorted[last] with { End = Math.Max(sorted[last].End, sorted[i].End) };
             }
             else
             {
-                joined.Add(current);
-                current = next;
+                sorted[++last] = sorted[i];
             }
         }
-        joined.Add(current);
-        return [.. joined];
+        return sorted[..(last + 1)].ToArray();
     }
 }
