@@ -117,6 +117,51 @@ public sealed class MergePropertyTests
             Assert.Equal(a, WatchedIntervals.FromFlat(a.ToFlat()));
         });
 
+    private static readonly Gen<LessonProgress> GenAnyBeat =
+        from b in GenBeat
+        from session in Gen.Int[1, 20]
+        from duration in Gen.OneOf(Gen.Const(60.0), Gen.Const(120.0), Gen.Const(120.5))
+        from course in Gen.OneOf("course-1", "course-2")
+        select LessonProgress.FromBeat(Learner, course, "lesson-1", new ProgressBeat($"s{session}", b.Sequence, b.Position, b.Watched, b.Event), duration,
+            T0.AddSeconds(b.Second), Threshold);
+
+    /// <summary>What a node merges: single beats, and states already merged from several (a push's answer, a load).</summary>
+    private static readonly Gen<LessonProgress[]> GenMerged =
+        from groups in GenAnyBeat.Array[1, 4].Array[1, 12]
+        select groups.Select(g => Fold(g)).ToArray();
+
+    [Fact]
+    public void Merging_in_place_gives_what_merging_states_gives_at_every_step() =>
+        GenMerged.Sample(states =>
+        {
+            var expected = states[0];
+            var inPlace = new MergedProgress(states[0]);
+            foreach (var state in states.Skip(1))
+            {
+                expected = expected.Merge(state, Threshold);
+                inPlace.Merge(state, Threshold);
+                var actual = inPlace.ToState();
+                Assert.True(expected.SameProgressAs(actual), $"expected {Describe(expected)} vs in place {Describe(actual)}");
+                Assert.Equal(expected.CompletedAt, actual.CompletedAt);
+                Assert.Equal(ProgressSummary.Of(expected), inPlace.Summary);
+                Assert.Equal(BufferedProgressJson.Serialize(expected), inPlace.Serialize());
+            }
+        });
+
+    [Fact]
+    public void A_state_taken_from_a_merge_in_place_stays_as_it_was_taken() =>
+        GenMerged.Sample(states =>
+        {
+            var inPlace = new MergedProgress(states[0]);
+            var taken = inPlace.ToState();
+            var before = BufferedProgressJson.Serialize(taken);
+            foreach (var state in states.Skip(1))
+            {
+                inPlace.Merge(state, Threshold);
+            }
+            Assert.Equal(before, BufferedProgressJson.Serialize(taken));
+        });
+
     private static string Describe(LessonProgress p) =>
         $"watched {p.Watched} position {p.Position} completed {p.Completed} sessions {string.Join(";", p.Sessions)} first {p.FirstWatchedAt:O} last {p.LastWatchedAt:O}";
 }

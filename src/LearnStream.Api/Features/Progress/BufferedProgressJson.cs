@@ -20,24 +20,31 @@ public static class BufferedProgressJson
     /// (a record per session mark, the intervals copied flat) only to serialize and drop; the JSON is the same,
     /// byte for byte, as the serializer writes for it.
     /// </summary>
-    public static byte[] Serialize(LessonProgress state)
+    public static byte[] Serialize(LessonProgress state) =>
+        Serialize(state.UserId, state.CourseId, state.LessonId, state.Watched.Span,
+            state.Sessions is SessionMark[] marks ? marks : [.. state.Sessions],
+            state.Duration, state.CompletedAt, state.FirstWatchedAt, state.LastWatchedAt);
+
+    /// <summary>A state given by its parts (a <see cref="MergedProgress"/> has no <see cref="LessonProgress"/> to give).</summary>
+    internal static byte[] Serialize(Guid userId, string courseId, string lessonId, ReadOnlySpan<Interval> watched, ReadOnlySpan<SessionMark> sessions,
+        double? duration, DateTimeOffset? completedAt, DateTimeOffset firstWatchedAt, DateTimeOffset lastWatchedAt)
     {
         var (buffer, writer) = t_writer ??= (new ArrayBufferWriter<byte>(512), new Utf8JsonWriter(Stream.Null));
         buffer.ResetWrittenCount();
         writer.Reset(buffer);
         writer.WriteStartObject();
-        writer.WriteString("u"u8, state.UserId);
-        writer.WriteString("c"u8, state.CourseId);
-        writer.WriteString("l"u8, state.LessonId);
+        writer.WriteString("u"u8, userId);
+        writer.WriteString("c"u8, courseId);
+        writer.WriteString("l"u8, lessonId);
         writer.WriteStartArray("w"u8);
-        foreach (var interval in state.Watched.Items)
+        foreach (var interval in watched)
         {
             writer.WriteNumberValue(interval.Start);
             writer.WriteNumberValue(interval.End);
         }
         writer.WriteEndArray();
         writer.WriteStartArray("s"u8);
-        foreach (var mark in state.Sessions)
+        foreach (var mark in sessions)
         {
             writer.WriteStartObject();
             writer.WriteString("i"u8, mark.Id);
@@ -47,16 +54,16 @@ public static class BufferedProgressJson
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
-        if (state.Duration is { } duration)
+        if (duration is { } d)
         {
-            writer.WriteNumber("d"u8, duration);
+            writer.WriteNumber("d"u8, d);
         }
-        if (state.CompletedAt is { } completed)
+        if (completedAt is { } completed)
         {
             writer.WriteNumber("x"u8, completed.UtcTicks);
         }
-        writer.WriteNumber("f"u8, state.FirstWatchedAt.UtcTicks);
-        writer.WriteNumber("a"u8, state.LastWatchedAt.UtcTicks);
+        writer.WriteNumber("f"u8, firstWatchedAt.UtcTicks);
+        writer.WriteNumber("a"u8, lastWatchedAt.UtcTicks);
         writer.WriteEndObject();
         writer.Flush();
         return buffer.WrittenSpan.ToArray();

@@ -1,7 +1,7 @@
 namespace LearnStream.Api.Features.Progress;
 
-/// <summary>What a beat did: the learner and lesson's state with the beat merged in, or refused for its rate.</summary>
-public sealed record BufferedWrite(LessonProgress? State, bool RateLimited);
+/// <summary>What a beat did: the learner and lesson's state with the beat merged in, as an answer shows it, or refused for its rate.</summary>
+public sealed record BufferedWrite(ProgressSummary? State, bool RateLimited);
 
 /// <summary>
 /// The write-behind buffer between beats and the progress store: in Redis when one is configured (every

@@ -57,7 +57,7 @@ public sealed class InProcessProgressBuffer(IOptions<ProgressOptions> options, T
         }
         if (!needsBase)
         {
-            return new BufferedWrite(merged, RateLimited: false);
+            return new BufferedWrite(ProgressSummary.Of(merged), RateLimited: false);
         }
         var stored = await loadStored(cancellationToken);
         lock (entry.Gate)
@@ -68,7 +68,7 @@ public sealed class InProcessProgressBuffer(IOptions<ProgressOptions> options, T
                 entry.State = entry.State!.Merge(stored, threshold);
             }
             entry.HasBase = true;
-            return new BufferedWrite(entry.State, RateLimited: false);
+            return new BufferedWrite(ProgressSummary.Of(entry.State!), RateLimited: false);
         }
     }
 

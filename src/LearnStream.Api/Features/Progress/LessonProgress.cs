@@ -41,9 +41,11 @@ public sealed record LessonProgress
     public double WatchedSeconds => Watched.Covered;
 
     /// <summary>Watched share of the video in percent (one decimal); 100 for a completed text lesson.</summary>
-    public double Percent => Duration is > 0
-        ? Math.Min(100, Math.Round(WatchedSeconds / Duration.Value * 100, 1))
-        : Completed ? 100 : 0;
+    public double Percent => PercentOf(WatchedSeconds, Duration, Completed);
+
+    internal static double PercentOf(double watchedSeconds, double? duration, bool completed) => duration is > 0
+        ? Math.Min(100, Math.Round(watchedSeconds / duration.Value * 100, 1))
+        : completed ? 100 : 0;
 
     public static string KeyOf(Guid userId, string lessonId) => $"{userId:N}:{lessonId}";
 
@@ -166,25 +168,25 @@ public sealed record LessonProgress
         }
     }
 
-    private static readonly Comparer<SessionMark> NewestFirstOrder = Comparer<SessionMark>.Create(NewestFirst);
+    internal static readonly Comparer<SessionMark> NewestFirstOrder = Comparer<SessionMark>.Create(NewestFirst);
 
     /// <summary>By first seen, newest first, then by id: a total order, so the kept sessions do not depend on the order of merging.</summary>
-    private static int NewestFirst(SessionMark x, SessionMark y)
+    internal static int NewestFirst(SessionMark x, SessionMark y)
     {
         var byStart = y.StartedAt.CompareTo(x.StartedAt);
         return byStart != 0 ? byStart : string.CompareOrdinal(x.Id, y.Id);
     }
 
-    private static SessionMark Join(SessionMark x, SessionMark y)
+    internal static SessionMark Join(SessionMark x, SessionMark y)
     {
         var started = x.StartedAt < y.StartedAt ? x.StartedAt : y.StartedAt;
         var ahead = x.Sequence != y.Sequence ? (x.Sequence > y.Sequence ? x : y) : (x.Position >= y.Position ? x : y);
         return ahead.StartedAt == started ? ahead : ahead with { StartedAt = started };
     }
 
-    private static DateTimeOffset Max(DateTimeOffset x, DateTimeOffset y) => x > y ? x : y;
+    internal static DateTimeOffset Max(DateTimeOffset x, DateTimeOffset y) => x > y ? x : y;
 
-    private static double? Max(double? x, double? y) => x is null ? y : y is null ? x : Math.Max(x.Value, y.Value);
+    internal static double? Max(double? x, double? y) => x is null ? y : y is null ? x : Math.Max(x.Value, y.Value);
 
-    private static DateTimeOffset? Min(DateTimeOffset? x, DateTimeOffset? y) => x is null ? y : y is null ? x : (x < y ? x : y);
+    internal static DateTimeOffset? Min(DateTimeOffset? x, DateTimeOffset? y) => x is null ? y : y is null ? x : (x < y ? x : y);
 }

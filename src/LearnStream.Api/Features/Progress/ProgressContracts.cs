@@ -64,7 +64,7 @@ public sealed record BeatRequest
 
 public sealed record LessonProgressResponse(string LessonId, double Position, double WatchedSeconds, double Percent, bool Completed)
 {
-    public static LessonProgressResponse From(LessonProgress state) =>
+    public static LessonProgressResponse From(ProgressSummary state) =>
         new(state.LessonId, state.Position, state.WatchedSeconds, state.Percent, state.Completed);
 }
 

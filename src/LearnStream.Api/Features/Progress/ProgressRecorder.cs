@@ -19,8 +19,8 @@ public enum ProgressOutcome
     RateLimited,
 }
 
-/// <summary>What became of a beat or a completion: the merged state when accepted, when to retry when rate limited.</summary>
-public sealed record ProgressWrite(ProgressOutcome Outcome, LessonProgress? State = null, TimeSpan RetryAfter = default);
+/// <summary>What became of a beat or a completion: the merged state as answers show it when accepted, when to retry when rate limited.</summary>
+public sealed record ProgressWrite(ProgressOutcome Outcome, ProgressSummary? State = null, TimeSpan RetryAfter = default);
 
 /// <summary>
 /// The beat path. Every read it needs is cached (the course by lesson in the catalog cache, the access
@@ -84,7 +84,7 @@ public sealed class ProgressRecorder(
         var write = await buffer.AddAsync(state, maxPerMinute, c => LoadStoredAsync(state.UserId, state.LessonId, c), ct);
         return write.RateLimited
             ? new ProgressWrite(ProgressOutcome.RateLimited, RetryAfter: UntilNextMinute(now))
-            : new ProgressWrite(ProgressOutcome.Accepted, write.State ?? state);
+            : new ProgressWrite(ProgressOutcome.Accepted, write.State ?? ProgressSummary.Of(state));
     }
 
     private async Task<(Course? Course, Lesson? Lesson, ProgressOutcome? Refused)> FindWatchableAsync(ClaimsPrincipal user, string lessonId, CancellationToken ct)

@@ -134,7 +134,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         var read = await ReadAsync(_redis.GetDatabase(), [HashKey(member), PendingKey(member)]);
         var shared = read[0].Merged(_options.CompletionThreshold);
         // This node's own beats may not have reached Redis yet.
-        var local = _pairs.TryGetValue(member, out Pair? pair) ? pair!.State : null;
+        var local = _pairs.TryGetValue(member, out Pair? pair) ? pair!.Snapshot() : null;
         return (shared, local) switch
         {
             (null, _) => local,
@@ -241,11 +241,11 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                 for (var i = 0; i < chunk.Length; i++)
                 {
                     var (pair, outgoing) = chunk[i];
-                    var (epoch, count, length, state) = pair.Pushed(outgoing, results[i], threshold);
-                    if (length >= FoldThreshold && state is not null)
+                    var (epoch, count, length, fold) = pair.Pushed(outgoing, results[i], threshold);
+                    if (fold is not null)
                     {
                         // Folds every entry up to this push's; a compaction or another fold in between makes it a no-op.
-                        folds.Add(new Compaction(pair.Member, outgoing.UserId, epoch, count - length, state, length));
+                        folds.Add(new Compaction(pair.Member, outgoing.UserId, epoch, count - length, fold, length));
                     }
                 }
             }
@@ -341,7 +341,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             var (pair, outgoing) = chunk[i];
             keys[1 + i] = pair.HashKey;
             var a = RedisProgressScripts.PushHeadArgs + i * RedisProgressScripts.ArgsPerPair;
-            args[a] = BufferedProgressJson.Serialize(outgoing.Entry);
+            args[a] = outgoing.Entry;
             args[a + 1] = pair.Member;
             args[a + 2] = outgoing.Counted;
             args[a + 3] = outgoing.Epoch;
@@ -546,7 +546,8 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     private RedisKey UserDirtyKey(Guid userId) => $"{_dirtyPrefix}{userId:N}";
 
     /// <summary>
-    /// A pair as this node knows it: its keys; everything it knows merged (<see cref="State"/>), which
+    /// A pair as this node knows it: its keys; everything it knows merged, in place (a <see cref="MergedProgress"/>:
+    /// a beat changes it rather than replacing it with a state the GC would have to carry), which
     /// holds the first <c>Count</c> entries of the pair's epoch in Redis; whether the pending list was
     /// empty then (it can only have shrunk since, unless the count moved on); when its pushes last renewed
     /// the hash's expiry; whether it took beats since its last push; and this minute's count of beats, as
@@ -556,7 +557,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     {
         private readonly Lock _gate = new();
         private Task<Load>? _loading;
-        private LessonProgress? _state;
+        private MergedProgress? _state;
         private string _epoch = "";
         private long _count;
         private bool _listEmpty;
@@ -572,7 +573,14 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         public RedisKey HashKey { get; } = hashKey;
         public RedisKey PendingKey { get; } = pendingKey;
 
-        public LessonProgress? State => Volatile.Read(ref _state);
+        /// <summary>What the node knows of the pair, as a state of its own; null before it is loaded.</summary>
+        public LessonProgress? Snapshot()
+        {
+            lock (_gate)
+            {
+                return _state?.ToState();
+            }
+        }
 
         /// <summary>
         /// The load every beat waiting on this pair shares, started by <paramref name="load"/> if none is
@@ -616,7 +624,14 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                     _countedHere++; // the beat is in the base already; the count goes with the next push
                 }
                 // Read again after Redis lost the pair's base: what the node knew still counts.
-                Volatile.Write(ref _state, _state is null ? state : state.Merge(_state, threshold));
+                if (_state is null)
+                {
+                    _state = new MergedProgress(state);
+                }
+                else
+                {
+                    _state.Merge(state, threshold);
+                }
             }
         }
 
@@ -625,7 +640,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         /// must join the push queue. Null when the pair is not loaded. <paramref name="counted"/>: the load
         /// already took this beat in and counted it.
         /// </summary>
-        public (LessonProgress? Merged, bool Queue)? Add(LessonProgress beat, int? maxPerMinute, long minute, double threshold, bool counted = false)
+        public (ProgressSummary? Merged, bool Queue)? Add(LessonProgress beat, int? maxPerMinute, long minute, double threshold, bool counted = false)
         {
             lock (_gate)
             {
@@ -645,8 +660,8 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                     }
                     _countedHere++;
                 }
-                var merged = _state.Merge(beat, threshold);
-                Volatile.Write(ref _state, merged);
+                _state.Merge(beat, threshold);
+                var merged = _state.Summary;
                 _unpushed = true;
                 var queue = !_queued;
                 _queued = true;
@@ -671,8 +686,8 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                     _expiryRenewedAt = now;
                 }
                 // The whole state, not just the new beats: one merge per beat instead of two, and a resent or
-                // repeated entry merges to the same state.
-                return new Outgoing(state, userId, _epoch, _count, _minute, _countedHere, _listEmpty, renew);
+                // repeated entry merges to the same state. Written now, under the lock, since beats change it in place.
+                return new Outgoing(state.Serialize(), userId, _epoch, _count, _minute, _countedHere, _listEmpty, renew);
             }
         }
 
@@ -686,7 +701,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         {
             lock (_gate)
             {
-                return _state is { } state && !_stale && _listEmpty && _epoch.Length > 0 ? new Known(_epoch, _count, state) : null;
+                return _state is { } state && !_stale && _listEmpty && _epoch.Length > 0 ? new Known(_epoch, _count, state.ToState()) : null;
             }
         }
 
@@ -720,10 +735,11 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         /// Merges the push's answer: the rate count alone (the usual case: the epoch held, n is one past the
         /// node's count, nothing pending), { 1, epoch, n, length, rate count, entries after the known ones } or
         /// { 2, epoch or '', n, length, rate count, base or '', every earlier pending entry }. Returns the
-        /// pair's epoch, entry count and pending length, and the state holding them all (null when the pair
-        /// has no base in Redis: the next beat reads it again).
+        /// pair's epoch, entry count and pending length, and, once the list is <see cref="FoldThreshold"/> long,
+        /// the state holding them all to fold into the base (null otherwise, and when the pair has no base in
+        /// Redis: then the next beat reads it again).
         /// </summary>
-        public (string Epoch, long Count, long Length, LessonProgress? State) Pushed(Outgoing outgoing, RedisResult result, double threshold)
+        public (string Epoch, long Count, long Length, LessonProgress? Fold) Pushed(Outgoing outgoing, RedisResult result, double threshold)
         {
             if (result.Resp2Type == ResultType.Integer)
             {
@@ -731,10 +747,8 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                 lock (_gate)
                 {
                     CountedInRedis(outgoing, (long)result);
-                    var state = _state ?? outgoing.Entry;
-                    Volatile.Write(ref _state, state);
                     (_epoch, _count, _listEmpty) = (outgoing.Epoch, outgoing.Count + 1, true);
-                    return (_epoch, _count, 0, state);
+                    return (_epoch, _count, 0, null);
                 }
             }
             var parts = (RedisResult[])result!;
@@ -754,18 +768,18 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                     (_epoch, _count, _loading, _stale, _expiryRenewedAt) = ("", 0, null, true, null);
                     return (epoch, count, length, null);
                 }
-                var merged = _state ?? outgoing.Entry;
+                // Loaded before it was taken for the push, so there is a state to merge into.
+                var merged = _state!;
                 if (full)
                 {
-                    merged = merged.Merge(BufferedProgressJson.Deserialize(baseJson!), threshold);
+                    merged.Merge(BufferedProgressJson.Deserialize(baseJson!), threshold);
                 }
                 foreach (var entry in entries)
                 {
-                    merged = merged.Merge(BufferedProgressJson.Deserialize((byte[])entry!), threshold);
+                    merged.Merge(BufferedProgressJson.Deserialize((byte[])entry!), threshold);
                 }
-                Volatile.Write(ref _state, merged);
                 (_epoch, _count, _listEmpty) = (epoch, count, length == 0);
-                return (epoch, count, length, merged);
+                return (epoch, count, length, length >= FoldThreshold ? merged.ToState() : null);
             }
         }
 
@@ -785,7 +799,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         /// </summary>
         public sealed record Known(string Epoch, long Count, LessonProgress State);
 
-        public sealed record Outgoing(LessonProgress Entry, Guid UserId, string Epoch, long Count, long Minute, int Counted, bool ListEmpty, bool RenewExpiry);
+        public sealed record Outgoing(byte[] Entry, Guid UserId, string Epoch, long Count, long Minute, int Counted, bool ListEmpty, bool RenewExpiry);
     }
 
     /// <summary>How a pair's load ended: loaded; loaded from the loading beat itself, which it counted; or refused, the minute being used up.</summary>

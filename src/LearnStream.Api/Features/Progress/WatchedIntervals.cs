@@ -29,18 +29,7 @@ public sealed class WatchedIntervals : IEquatable<WatchedIntervals>
     public int Count => _items.Length;
 
     /// <summary>Seconds covered at least once.</summary>
-    public double Covered
-    {
-        get
-        {
-            double sum = 0;
-            foreach (var item in _items)
-            {
-                sum += item.Length;
-            }
-            return sum;
-        }
-    }
+    public double Covered => CoveredBy(_items);
 
     /// <summary>Normalizes any intervals: rounds the ends, drops empty ones, sorts and joins overlapping or touching ones.</summary>
     public static WatchedIntervals From(IEnumerable<Interval> intervals)
@@ -51,23 +40,107 @@ public sealed class WatchedIntervals : IEquatable<WatchedIntervals>
             (intervals, count) = (listed, listed.Count);
         }
         // A beat's few intervals are normalized on the stack: only the result is allocated.
-        var rounded = count <= StackLimit ? stackalloc Interval[count] : new Interval[count];
+        var items = count <= StackLimit ? stackalloc Interval[count] : new Interval[count];
         var n = 0;
         foreach (var i in intervals)
         {
-            var item = new Interval(Math.Round(i.Start, MidpointRounding.AwayFromZero), Math.Round(i.End, MidpointRounding.AwayFromZero));
+            items[n++] = i;
+        }
+        n = Normalize(items[..n]);
+        return n == 0 ? Empty : new WatchedIntervals(items[..n].ToArray());
+    }
+
+    /// <summary>Already normalized (sorted, disjoint, whole ends), as <see cref="Span"/> gives them: copied as they are.</summary>
+    internal static WatchedIntervals FromNormalized(ReadOnlySpan<Interval> normalized) =>
+        normalized.IsEmpty ? Empty : new WatchedIntervals(normalized.ToArray());
+
+    /// <summary>The intervals, sorted and disjoint.</summary>
+    internal ReadOnlySpan<Interval> Span => _items;
+
+    /// <summary>Seconds covered by normalized intervals.</summary>
+    internal static double CoveredBy(ReadOnlySpan<Interval> normalized)
+    {
+        double sum = 0;
+        foreach (var item in normalized)
+        {
+            sum += item.Length;
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// Normalizes in place: rounds the ends, drops empty intervals, sorts and joins overlapping or touching
+    /// ones. Returns how many are left, at the start of <paramref name="items"/>.
+    /// </summary>
+    internal static int Normalize(Span<Interval> items)
+    {
+        var n = 0;
+        foreach (var i in items)
+        {
+            var item = new Interval(Whole(i.Start), Whole(i.End));
             if (item.End > item.Start)
             {
-                rounded[n++] = item;
+                items[n++] = item;
             }
         }
         if (n == 0)
         {
-            return Empty;
+            return 0;
         }
-        rounded = rounded[..n];
-        rounded.Sort(ByStart);
-        return new WatchedIntervals(Join(rounded));
+        var sorted = items[..n];
+        sorted.Sort(ByStart);
+        var last = 0;
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i].Start <= sorted[last].End)
+            {
+                sorted[last] = sorted[last] with { End = Math.Max(sorted[last].End, sorted[i].End) };
+            }
+            else
+            {
+                sorted[++last] = sorted[i];
+            }
+        }
+        return last + 1;
+    }
+
+    /// <summary>
+    /// The union of two normalized sets into <paramref name="into"/> (room for both); returns its length. Both
+    /// sides are sorted and disjoint: one pass, taking the next interval from either side by start.
+    /// </summary>
+    internal static int UnionInto(ReadOnlySpan<Interval> x, ReadOnlySpan<Interval> y, Span<Interval> into)
+    {
+        int a = 0, b = 0, n = 0;
+        while (a < x.Length || b < y.Length)
+        {
+            var next = b == y.Length || (a < x.Length && x[a].Start <= y[b].Start) ? x[a++] : y[b++];
+            if (n > 0 && next.Start <= into[n - 1].End)
+            {
+                into[n - 1] = into[n - 1] with { End = Math.Max(into[n - 1].End, next.End) };
+            }
+            else
+            {
+                into[n++] = next;
+            }
+        }
+        return n;
+    }
+
+    /// <summary>
+    /// Clamps normalized intervals to [0, duration] in place, as <see cref="ClampTo"/> does; returns how many
+    /// are left. Intervals already inside stay as they are.
+    /// </summary>
+    internal static int ClampInPlace(Span<Interval> normalized, double duration)
+    {
+        if (normalized.IsEmpty || (normalized[0].Start >= 0 && normalized[^1].End <= duration))
+        {
+            return normalized.Length;
+        }
+        foreach (ref var i in normalized)
+        {
+            i = new Interval(Math.Max(0, i.Start), Math.Min(duration, i.End));
+        }
+        return Normalize(normalized);
     }
 
     /// <summary>From the flat stored form <c>[s0, e0, s1, e1, ...]</c>.</summary>
@@ -102,24 +175,10 @@ public sealed class WatchedIntervals : IEquatable<WatchedIntervals>
         {
             return other;
         }
-        // Both sides are sorted and disjoint: one pass, taking the next interval from either side by start.
         var total = _items.Length + other._items.Length;
         var joined = total <= StackLimit ? stackalloc Interval[total] : new Interval[total];
-        int a = 0, b = 0, n = 0;
-        while (a < _items.Length || b < other._items.Length)
-        {
-            var next = b == other._items.Length || (a < _items.Length && _items[a].Start <= other._items[b].Start) ? _items[a++] : other._items[b++];
-            if (n > 0 && next.Start <= joined[n - 1].End)
-            {
-                joined[n - 1] = joined[n - 1] with { End = Math.Max(joined[n - 1].End, next.End) };
-            }
-            else
-            {
-                joined[n++] = next;
-            }
-        }
+        var union = joined[..UnionInto(_items, other._items, joined)];
         // A beat that adds nothing new (a replay, a pause) leaves the union as it was: no copy of it.
-        var union = joined[..n];
         return union.SequenceEqual(_items) ? this : union.SequenceEqual(other._items) ? other : new WatchedIntervals(union.ToArray());
     }
 
@@ -130,7 +189,9 @@ public sealed class WatchedIntervals : IEquatable<WatchedIntervals>
         {
             return this;
         }
-        return From(_items.Select(i => new Interval(Math.Max(0, i.Start), Math.Min(duration, i.End))));
+        var items = Count <= StackLimit ? stackalloc Interval[Count] : new Interval[Count];
+        _items.CopyTo(items);
+        return FromNormalized(items[..ClampInPlace(items, duration)]);
     }
 
     /// <summary>Seconds covered within [from, to).</summary>
@@ -167,21 +228,6 @@ public sealed class WatchedIntervals : IEquatable<WatchedIntervals>
 
     private static int ByStart(Interval x, Interval y) => x.Start.CompareTo(y.Start);
 
-    // Input sorted by start, every interval non-empty; joined in place.
-    private static Interval[] Join(Span<Interval> sorted)
-    {
-        var last = 0;
-        for (var i = 1; i < sorted.Length; i++)
-        {
-            if (sorted[i].Start <= sorted[last].End)
-            {
-                sorted[last] = sorted[last] with { End = Math.Max(sorted[last].End, sorted[i].End) };
-            }
-            else
-            {
-                sorted[++last] = sorted[i];
-            }
-        }
-        return sorted[..(last + 1)].ToArray();
-    }
+    // Adding 0.0 turns the -0 that rounding a small negative gives into 0: equal either way, but one way to write it.
+    private static double Whole(double seconds) => Math.Round(seconds, MidpointRounding.AwayFromZero) + 0.0;
 }
