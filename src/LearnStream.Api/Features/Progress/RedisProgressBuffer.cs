@@ -21,7 +21,8 @@ namespace LearnStream.Api.Features.Progress;
 /// that took beats since, its whole state as one entry, in one script call per <see cref="MaxBatch"/>
 /// pairs, and gets back in the same answer what other nodes added meanwhile. When no other node pushed
 /// the pair since, the state holds everything Redis has of it and replaces it, so the flush reads one
-/// state per pair however many beats it took. Merging is idempotent and commutative, so a state sent
+/// state per pair however many beats it took, and a flush on the node that pushed it last writes the node's
+/// own state without reading it back. Merging is idempotent and commutative, so a state sent
 /// again, or holding entries Redis already has, merges to the same result.
 /// A pair's first beat on a node reads the pair from Redis (and, when Redis has no base, from the store).
 /// </para>
@@ -94,7 +95,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             // Held only here, a beat would be lost with this node; the player sends it again later.
             throw new RedisException("The progress buffer cannot reach Redis.");
         }
-        var pair = PairOf(state.Key, state.UserId);
+        var pair = PairOf(state.UserId, state.LessonId);
         var minute = _time.GetUtcNow().ToUnixTimeSeconds() / 60;
         var added = pair.Add(state, maxPerMinute, minute, _options.CompletionThreshold);
         // Not loaded: the pair's first beat on this node, or a push found its base gone in Redis.
@@ -134,7 +135,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         var read = await ReadAsync(_redis.GetDatabase(), [HashKey(member), PendingKey(member)]);
         var shared = read[0].Merged(_options.CompletionThreshold);
         // This node's own beats may not have reached Redis yet.
-        var local = _pairs.TryGetValue(member, out Pair? pair) ? pair!.Snapshot() : null;
+        var local = _pairs.TryGetValue((userId, lessonId), out Pair? pair) ? pair!.Snapshot() : null;
         return (shared, local) switch
         {
             (null, _) => local,
@@ -395,13 +396,17 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         }
     }
 
-    /// <summary>This node's slot for a pair: its Redis keys, built once, and what the node knows of it.</summary>
-    private Pair PairOf(string member, Guid userId)
+    /// <summary>
+    /// This node's slot for a pair: its Redis keys, built once, and what the node knows of it. Remembered by
+    /// learner and lesson, so a beat finds its pair without building the member's text.
+    /// </summary>
+    private Pair PairOf(Guid userId, string lessonId)
     {
-        if (!_pairs.TryGetValue(member, out Pair? pair))
+        if (!_pairs.TryGetValue((userId, lessonId), out Pair? pair))
         {
+            var member = LessonProgress.KeyOf(userId, lessonId);
             pair = new Pair(member, userId, HashKey(member), PendingKey(member));
-            _pairs.Set(member, pair, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = RememberFor });
+            _pairs.Set((userId, lessonId), pair, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = RememberFor });
         }
         return pair!;
     }
@@ -429,7 +434,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         foreach (var m in members)
         {
             var member = (string)m!;
-            if (fromNode && _pairs.TryGetValue(member, out Pair? pair) && pair!.Settled() is { } known)
+            if (fromNode && _pairs.TryGetValue((UserOf(member), LessonOf(member)), out Pair? pair) && pair!.Settled() is { } known)
             {
                 settled.Add((pair, known));
             }
@@ -538,6 +543,8 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
 
     // Members are "{userId:N}:{lessonId}" (LessonProgress.Key).
     private static Guid UserOf(string member) => Guid.ParseExact(member.AsSpan(0, 32), "N");
+
+    private static string LessonOf(string member) => member[33..];
 
     private RedisKey HashKey(string member) => _prefix + member;
 
