@@ -130,8 +130,10 @@ public sealed class MergePropertyTests
         from groups in GenAnyBeat.Array[1, 4].Array[1, 12]
         select groups.Select(g => Fold(g)).ToArray();
 
+    // LessonProgress.Merge goes through MergedProgress too: what this holds is that one state carried through
+    // many merges (a node's pair) loses nothing against fresh states merged one at a time (copies in and out).
     [Fact]
-    public void Merging_in_place_gives_what_merging_states_gives_at_every_step() =>
+    public void A_state_merged_in_place_through_many_merges_equals_states_merged_one_at_a_time() =>
         GenMerged.Sample(states =>
         {
             var expected = states[0];

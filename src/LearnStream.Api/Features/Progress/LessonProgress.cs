@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace LearnStream.Api.Features.Progress;
 
 /// <summary>
@@ -93,31 +91,10 @@ public sealed record LessonProgress
     /// </summary>
     public LessonProgress Merge(LessonProgress other, double completionThreshold)
     {
-        if (other.UserId != UserId || other.LessonId != LessonId)
-        {
-            throw new ArgumentException("Progress of another learner or lesson.", nameof(other));
-        }
-        var watched = Watched.Union(other.Watched);
-        // The newer state knows the current video; equal times keep the longer one, so the order of merging does not matter.
-        var duration = LastWatchedAt != other.LastWatchedAt
-            ? (LastWatchedAt > other.LastWatchedAt ? Duration ?? other.Duration : other.Duration ?? Duration)
-            : Max(Duration, other.Duration);
-        var last = Max(LastWatchedAt, other.LastWatchedAt);
-        var completedAt = Min(CompletedAt, other.CompletedAt);
-        if (completedAt is null && duration is > 0 && watched.Covered >= completionThreshold * duration.Value)
-        {
-            completedAt = last;
-        }
-        return this with
-        {
-            CourseId = string.CompareOrdinal(CourseId, other.CourseId) >= 0 ? CourseId : other.CourseId,
-            Watched = duration is > 0 ? watched.ClampTo(duration.Value) : watched,
-            Sessions = MergeSessions(Sessions, other.Sessions),
-            Duration = duration,
-            CompletedAt = completedAt,
-            FirstWatchedAt = FirstWatchedAt < other.FirstWatchedAt ? FirstWatchedAt : other.FirstWatchedAt,
-            LastWatchedAt = last,
-        };
+        // One implementation of the join: the Redis buffer's pairs merge in place with the same code.
+        var merged = new MergedProgress(this);
+        merged.Merge(other, completionThreshold);
+        return merged.ToState();
     }
 
     /// <summary>Same progress, ignoring when completion was noticed (that depends on which beat tipped it).</summary>
@@ -125,68 +102,4 @@ public sealed record LessonProgress
         UserId == other.UserId && LessonId == other.LessonId && CourseId == other.CourseId
         && Watched.Equals(other.Watched) && Sessions.SequenceEqual(other.Sessions) && Duration == other.Duration
         && Completed == other.Completed && FirstWatchedAt == other.FirstWatchedAt && LastWatchedAt == other.LastWatchedAt;
-
-    private static SessionMark[] MergeSessions(IReadOnlyList<SessionMark> a, IReadOnlyList<SessionMark> b)
-    {
-        if (b.Count == 0)
-        {
-            return [.. a];
-        }
-        // At most 2 x MaxSessions marks: a linear search by id beats a dictionary here, and a pooled array a list.
-        var merged = ArrayPool<SessionMark>.Shared.Rent(a.Count + b.Count);
-        try
-        {
-            var count = Add(merged, 0, a);
-            count = Add(merged, count, b);
-            Array.Sort(merged, 0, count, NewestFirstOrder);
-            return merged.AsSpan(0, Math.Min(count, MaxSessions)).ToArray();
-        }
-        finally
-        {
-            ArrayPool<SessionMark>.Shared.Return(merged, clearArray: true);
-        }
-
-        static int Add(SessionMark[] merged, int count, IReadOnlyList<SessionMark> marks)
-        {
-            foreach (var mark in marks)
-            {
-                var at = count - 1;
-                while (at >= 0 && merged[at].Id != mark.Id)
-                {
-                    at--;
-                }
-                if (at < 0)
-                {
-                    merged[count++] = mark;
-                }
-                else
-                {
-                    merged[at] = Join(merged[at], mark);
-                }
-            }
-            return count;
-        }
-    }
-
-    internal static readonly Comparer<SessionMark> NewestFirstOrder = Comparer<SessionMark>.Create(NewestFirst);
-
-    /// <summary>By first seen, newest first, then by id: a total order, so the kept sessions do not depend on the order of merging.</summary>
-    internal static int NewestFirst(SessionMark x, SessionMark y)
-    {
-        var byStart = y.StartedAt.CompareTo(x.StartedAt);
-        return byStart != 0 ? byStart : string.CompareOrdinal(x.Id, y.Id);
-    }
-
-    internal static SessionMark Join(SessionMark x, SessionMark y)
-    {
-        var started = x.StartedAt < y.StartedAt ? x.StartedAt : y.StartedAt;
-        var ahead = x.Sequence != y.Sequence ? (x.Sequence > y.Sequence ? x : y) : (x.Position >= y.Position ? x : y);
-        return ahead.StartedAt == started ? ahead : ahead with { StartedAt = started };
-    }
-
-    internal static DateTimeOffset Max(DateTimeOffset x, DateTimeOffset y) => x > y ? x : y;
-
-    internal static double? Max(double? x, double? y) => x is null ? y : y is null ? x : Math.Max(x.Value, y.Value);
-
-    internal static DateTimeOffset? Min(DateTimeOffset? x, DateTimeOffset? y) => x is null ? y : y is null ? x : (x < y ? x : y);
 }

@@ -8,8 +8,9 @@ public sealed record ProgressSummary(string LessonId, double Position, double Wa
 }
 
 /// <summary>
-/// One learner and lesson's state, merged in place: what <see cref="LessonProgress.Merge"/> gives, without a
-/// new state per merge. The Redis buffer keeps one per pair it serves and merges every beat into it. An
+/// One learner and lesson's state, merged in place: the join of <see cref="LessonProgress.Merge"/>, which
+/// merges through it, without a new state per merge. The Redis buffer keeps one per pair it serves and
+/// merges every beat into it. An
 /// immutable state per beat is a new object graph that lives until the pair's next beat, seconds later:
 /// long enough for the GC to copy it into older generations, beat after beat, for every pair. Here a
 /// beat leaves at most one new session mark behind. Starts from a normalized state (every state the
@@ -34,7 +35,7 @@ internal sealed class MergedProgress
         _watched = state.Watched.Span.ToArray();
         _watchedCount = _watched.Length;
         _sessionCount = state.Sessions.Count;
-        _sessions = new SessionMark[Math.Max(2 * LessonProgress.MaxSessions, _sessionCount)];
+        _sessions = new SessionMark[_sessionCount + 1];
         for (var i = 0; i < _sessionCount; i++)
         {
             _sessions[i] = state.Sessions[i];
@@ -58,7 +59,12 @@ internal sealed class MergedProgress
 
     private double WatchedSeconds => WatchedIntervals.CoveredBy(_watched.AsSpan(0, _watchedCount));
 
-    /// <summary>Merges <paramref name="other"/> in, step for step as <see cref="LessonProgress.Merge"/> joins two states.</summary>
+    /// <summary>
+    /// Merges <paramref name="other"/> in: watched intervals unite (clamped to the video), sessions keep their
+    /// highest sequence and earliest start, first and last watched times take the min and max, and
+    /// completion, once reached, stays; a video lesson completes when the united intervals cover
+    /// <paramref name="completionThreshold"/> of its duration, dated by the latest activity merged so far.
+    /// </summary>
     public void Merge(LessonProgress other, double completionThreshold)
     {
         if (other.UserId != UserId || other.LessonId != LessonId)
@@ -69,11 +75,12 @@ internal sealed class MergedProgress
         var total = _watchedCount + theirs.Length;
         var union = total <= StackLimit ? stackalloc Interval[total] : new Interval[total];
         union = union[..WatchedIntervals.UnionInto(_watched.AsSpan(0, _watchedCount), theirs, union)];
+        // The newer state knows the current video; equal times keep the longer one, so the order of merging does not matter.
         var duration = LastWatchedAt != other.LastWatchedAt
             ? (LastWatchedAt > other.LastWatchedAt ? Duration ?? other.Duration : other.Duration ?? Duration)
-            : LessonProgress.Max(Duration, other.Duration);
-        var last = LessonProgress.Max(LastWatchedAt, other.LastWatchedAt);
-        var completedAt = LessonProgress.Min(CompletedAt, other.CompletedAt);
+            : Max(Duration, other.Duration);
+        var last = LastWatchedAt > other.LastWatchedAt ? LastWatchedAt : other.LastWatchedAt;
+        var completedAt = Min(CompletedAt, other.CompletedAt);
         if (completedAt is null && duration is > 0 && WatchedIntervals.CoveredBy(union) >= completionThreshold * duration.Value)
         {
             completedAt = last;
@@ -114,13 +121,14 @@ internal sealed class MergedProgress
     public byte[] Serialize() => BufferedProgressJson.Serialize(UserId, CourseId, LessonId, _watched.AsSpan(0, _watchedCount),
         _sessions.AsSpan(0, _sessionCount), Duration, CompletedAt, FirstWatchedAt, LastWatchedAt);
 
-    /// <summary>As <see cref="LessonProgress"/> merges sessions: marks of one id joined, newest first, the first <see cref="LessonProgress.MaxSessions"/> kept.</summary>
+    /// <summary>Marks of one id joined, newest first, the first <see cref="LessonProgress.MaxSessions"/> kept.</summary>
     private void MergeSessions(IReadOnlyList<SessionMark> theirs)
     {
         if (theirs.Count == 0)
         {
             return;
         }
+        // At most 2 x MaxSessions marks: a linear search by id beats a dictionary here.
         foreach (var mark in theirs)
         {
             var at = _sessionCount - 1;
@@ -130,20 +138,41 @@ internal sealed class MergedProgress
             }
             if (at >= 0)
             {
-                _sessions[at] = LessonProgress.Join(_sessions[at], mark);
+                _sessions[at] = Join(_sessions[at], mark);
                 continue;
             }
             if (_sessionCount == _sessions.Length)
             {
-                Array.Resize(ref _sessions, 2 * _sessions.Length);
+                Array.Resize(ref _sessions, Math.Max(4, 2 * _sessions.Length));
             }
             _sessions[_sessionCount++] = mark;
         }
-        Array.Sort(_sessions, 0, _sessionCount, LessonProgress.NewestFirstOrder);
+        Array.Sort(_sessions, 0, _sessionCount, NewestFirstOrder);
         if (_sessionCount > LessonProgress.MaxSessions)
         {
             Array.Clear(_sessions, LessonProgress.MaxSessions, _sessionCount - LessonProgress.MaxSessions);
             _sessionCount = LessonProgress.MaxSessions;
         }
     }
+
+    private static readonly Comparer<SessionMark> NewestFirstOrder = Comparer<SessionMark>.Create(NewestFirst);
+
+    /// <summary>By first seen, newest first, then by id: a total order, so the kept sessions do not depend on the order of merging.</summary>
+    private static int NewestFirst(SessionMark x, SessionMark y)
+    {
+        var byStart = y.StartedAt.CompareTo(x.StartedAt);
+        return byStart != 0 ? byStart : string.CompareOrdinal(x.Id, y.Id);
+    }
+
+    /// <summary>The earliest start, and the position of the highest sequence (ties: the larger position).</summary>
+    private static SessionMark Join(SessionMark x, SessionMark y)
+    {
+        var started = x.StartedAt < y.StartedAt ? x.StartedAt : y.StartedAt;
+        var ahead = x.Sequence != y.Sequence ? (x.Sequence > y.Sequence ? x : y) : (x.Position >= y.Position ? x : y);
+        return ahead.StartedAt == started ? ahead : ahead with { StartedAt = started };
+    }
+
+    private static double? Max(double? x, double? y) => x is null ? y : y is null ? x : Math.Max(x.Value, y.Value);
+
+    private static DateTimeOffset? Min(DateTimeOffset? x, DateTimeOffset? y) => x is null ? y : y is null ? x : (x < y ? x : y);
 }
