@@ -54,10 +54,17 @@ internal sealed class MergedProgress
     public DateTimeOffset FirstWatchedAt { get; private set; }
     public DateTimeOffset LastWatchedAt { get; private set; }
 
-    public ProgressSummary Summary => new(LessonId, _sessionCount > 0 ? _sessions[0].Position : 0, WatchedSeconds,
-        LessonProgress.PercentOf(WatchedSeconds, Duration, CompletedAt is not null), CompletedAt is not null);
-
-    private double WatchedSeconds => WatchedIntervals.CoveredBy(_watched.AsSpan(0, _watchedCount));
+    /// <summary>What a beat's answer shows, taken on every beat: the watched seconds summed once.</summary>
+    public ProgressSummary Summary
+    {
+        get
+        {
+            var watched = WatchedIntervals.CoveredBy(_watched.AsSpan(0, _watchedCount));
+            var completed = CompletedAt is not null;
+            return new(LessonId, _sessionCount > 0 ? _sessions[0].Position : 0, watched,
+                LessonProgress.PercentOf(watched, Duration, completed), completed);
+        }
+    }
 
     /// <summary>
     /// Merges <paramref name="other"/> in: watched intervals unite (clamped to the video), sessions keep their
