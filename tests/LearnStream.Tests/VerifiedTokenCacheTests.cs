@@ -87,6 +87,34 @@ public class VerifiedTokenCacheTests
     }
 
     [Fact]
+    public async Task The_bearer_scheme_finds_a_remembered_validation_by_the_tokens_characters_under_the_same_checks()
+    {
+        var session = Guid.NewGuid();
+        var token = new AccessTokenIssuer(_ring, TestKeys.Wrap(_options), new FakeTimeProvider(DateTimeOffset.UtcNow))
+            .Issue(Guid.NewGuid(), "student", session).Value;
+        var parameters = AccessTokenIssuer.ValidationParameters(_options, _ring, _cache);
+        var header = "Bearer " + token; // the token is found by a span of the header, not as its own string
+        _cache.ValidateSignature(token, _ring);
+        Assert.Null(_cache.Validated(header.AsSpan(7), parameters, _ring)); // verified, but not yet validated in full
+
+        var full = await Validate(token);
+        var remembered = _cache.Validated(header.AsSpan(7), parameters, _ring);
+
+        Assert.NotNull(remembered);
+        Assert.Same(full.ClaimsIdentity, remembered.Identity);
+        Assert.Equal(session, remembered.Session);
+        Assert.Null(_cache.Validated(token.AsSpan(0, token.Length - 1), parameters, _ring));
+        parameters.ValidAudience = "another-api";
+        Assert.Null(_cache.Validated(header.AsSpan(7), parameters, _ring));
+        parameters.ValidAudience = _options.Audience;
+        // The kid now names another key.
+        Assert.Null(_cache.Validated(header.AsSpan(7), parameters, TestKeys.Ring(TestKeys.Options(("k1", TestKeys.NewP256Pem())))));
+        Assert.NotNull(_cache.Validated(header.AsSpan(7), parameters, _ring));
+        _cacheTime.Advance(_options.AccessTokenLifetime + TimeSpan.FromSeconds(1));
+        Assert.Null(_cache.Validated(header.AsSpan(7), parameters, _ring));
+    }
+
+    [Fact]
     public async Task A_remembered_validation_is_not_reused_once_the_token_expires_by_the_caches_clock()
     {
         var token = Issue();

@@ -1,6 +1,7 @@
 using LearnStream.Api.Common;
 using LearnStream.Api.Features.Users;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace LearnStream.Api.Features.Auth;
@@ -37,7 +38,10 @@ public static class AuthExtensions
             services.AddSingleton<IRateLimitStore, InProcessRateLimitStore>();
         }
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // AddJwtBearer's registrations, with the handler that takes remembered tokens without redoing their validation.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<JwtBearerOptions>, JwtBearerPostConfigureOptions>());
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddScheme<JwtBearerOptions, RememberedBearerHandler>(JwtBearerDefaults.AuthenticationScheme, configureOptions: null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<JwtOptions>, SigningKeyRing, VerifiedTokenCache>((bearer, jwt, keys, verified) =>
             {
@@ -51,7 +55,8 @@ public static class AuthExtensions
                 {
                     OnMessageReceived = context =>
                     {
-                        context.Token = RememberedBearerToken(context.Request, verified);
+                        var token = BearerToken(context.Request);
+                        context.Token = token.IsEmpty ? null : verified.Remembered(token);
                         return Task.CompletedTask;
                     },
                     OnTokenValidated = RejectEndedSessions,
@@ -63,25 +68,24 @@ public static class AuthExtensions
     }
 
     /// <summary>
-    /// The remembered string of the request's bearer token, or null, when the handler cuts the token from
-    /// the header itself: a single Authorization header, "Bearer " in any case, the rest trimmed, as it does.
+    /// The request's bearer token as the handler cuts it from the header itself (a single Authorization
+    /// header, "Bearer " in any case, the rest trimmed), or nothing. When the verified-token cache remembers
+    /// it, the handler is handed the remembered string instead of a copy; see <see cref="RememberedBearerHandler"/>.
     /// </summary>
-    private static string? RememberedBearerToken(HttpRequest request, VerifiedTokenCache verified)
+    internal static ReadOnlySpan<char> BearerToken(HttpRequest request)
     {
         const string scheme = "Bearer ";
         var header = request.Headers.Authorization;
         return header.Count == 1 && header[0] is { } value && value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)
-            ? verified.Remembered(value.AsSpan(scheme.Length).Trim())
-            : null;
+            ? value.AsSpan(scheme.Length).Trim()
+            : [];
     }
 
     // The signature proves who issued the token; only this check knows whether its session has ended since.
     private static Task RejectEndedSessions(TokenValidatedContext context)
     {
         var revocations = context.HttpContext.RequestServices.GetRequiredService<SessionRevocations>();
-        var sid = context.Principal?.FindFirst("sid")?.Value;
-        var sub = context.Principal?.FindFirst("sub")?.Value;
-        if (!Guid.TryParse(sid, out var sessionId) || !Guid.TryParse(sub, out _) || revocations.IsRevoked(sessionId))
+        if (SessionRevocations.SessionOf(context.Principal) is not { } session || revocations.IsRevoked(session))
         {
             context.Fail("The session has ended.");
         }

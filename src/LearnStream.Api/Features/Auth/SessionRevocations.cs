@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Security.Claims;
 using LearnStream.Api.Common;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -22,6 +23,15 @@ public sealed class SessionRevocations(TimeProvider time, IOptions<JwtOptions> j
     public int Count => _revoked.Count;
 
     public bool IsRevoked(Guid sessionId) => _revoked.ContainsKey(sessionId);
+
+    /// <summary>
+    /// The session an access token's claims belong to, or null when its <c>sid</c> or <c>sub</c> is not an
+    /// id: such a token names no session that could be checked, and is refused.
+    /// </summary>
+    public static Guid? SessionOf(ClaimsPrincipal? principal) =>
+        Guid.TryParse(principal?.FindFirst("sid")?.Value, out var session) && Guid.TryParse(principal.FindFirst("sub")?.Value, out _)
+            ? session
+            : null;
 
     public void Remember(Guid sessionId, DateTimeOffset until) => _revoked[sessionId] = until;
 

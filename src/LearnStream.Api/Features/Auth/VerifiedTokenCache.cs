@@ -63,10 +63,7 @@ public sealed class VerifiedTokenCache(int capacity, TimeProvider time)
     /// </summary>
     public TokenValidationResult? Validated(string token, TokenValidationParameters parameters, SigningKeyRing keys)
     {
-        if (!_entries.TryGetValue(token, out var entry) || entry.Validation is not { } validation || entry.ExpiresAt <= time.GetUtcNow()
-            || !ReferenceEquals(keys.Find(entry.Token.Kid), entry.Key)
-            || !string.Equals(parameters.ValidIssuer, validation.Issuer, StringComparison.Ordinal)
-            || !string.Equals(parameters.ValidAudience, validation.Audience, StringComparison.Ordinal))
+        if (!_entries.TryGetValue(token, out var entry) || Current(entry, parameters, keys) is not { } validation)
         {
             return null;
         }
@@ -81,6 +78,22 @@ public sealed class VerifiedTokenCache(int capacity, TimeProvider time)
     }
 
     /// <summary>
+    /// The same, found by the token's characters and without building a result: what the bearer scheme
+    /// takes for a request whose token the handler has validated in full before (see
+    /// <see cref="RememberedBearerHandler"/>). Null under the same conditions as <see cref="Validated"/>.
+    /// </summary>
+    public RememberedValidation? Validated(ReadOnlySpan<char> token, TokenValidationParameters parameters, SigningKeyRing keys) =>
+        _entries.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(token, out var entry) ? Current(entry, parameters, keys) : null;
+
+    private RememberedValidation? Current(Entry entry, TokenValidationParameters parameters, SigningKeyRing keys) =>
+        entry.Validation is { } validation && entry.ExpiresAt > time.GetUtcNow()
+            && ReferenceEquals(keys.Find(entry.Token.Kid), entry.Key)
+            && string.Equals(parameters.ValidIssuer, validation.Issuer, StringComparison.Ordinal)
+            && string.Equals(parameters.ValidAudience, validation.Audience, StringComparison.Ordinal)
+            ? validation
+            : null;
+
+    /// <summary>
     /// Keeps the handler's successful validation of a remembered token string, when it validated the very
     /// token object the signature step returned for it, and hands back the identity every request with
     /// that string will share. Returns <paramref name="result"/>'s own identity when nothing is kept.
@@ -91,7 +104,9 @@ public sealed class VerifiedTokenCache(int capacity, TimeProvider time)
         {
             return result.ClaimsIdentity;
         }
-        var validation = new Validation(new AccessTokenIdentity(result.ClaimsIdentity), parameters.ValidIssuer, parameters.ValidAudience);
+        var identity = new AccessTokenIdentity(result.ClaimsIdentity);
+        var validation = new RememberedValidation(identity, SessionRevocations.SessionOf(new ClaimsPrincipal(identity)),
+            parameters.ValidIssuer, parameters.ValidAudience);
         return (Interlocked.CompareExchange(ref entry.Validation, validation, null) ?? validation).Identity;
     }
 
@@ -209,7 +224,7 @@ public sealed class VerifiedTokenCache(int capacity, TimeProvider time)
     /// </summary>
     private sealed class Entry(JsonWebToken token, ECDsaSecurityKey key, DateTimeOffset expiresAt)
     {
-        public Validation? Validation;
+        public RememberedValidation? Validation;
 
         public JsonWebToken Token { get; } = token;
 
@@ -218,5 +233,11 @@ public sealed class VerifiedTokenCache(int capacity, TimeProvider time)
         public DateTimeOffset ExpiresAt { get; } = expiresAt;
     }
 
-    private sealed record Validation(AccessTokenIdentity Identity, string Issuer, string Audience);
 }
+
+/// <summary>
+/// A token's full validation as <see cref="VerifiedTokenCache"/> keeps it: the identity every request with
+/// the token shares, the session its claims name (null when they name none, see
+/// <see cref="SessionRevocations.SessionOf"/>), and the issuer and audience it was validated for.
+/// </summary>
+public sealed record RememberedValidation(AccessTokenIdentity Identity, Guid? Session, string Issuer, string Audience);
