@@ -1,11 +1,13 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
 namespace LearnStream.Api.Features.Progress;
 
-// Numbers arrive typed: a string or a fraction where a number or an integer belongs fails JSON binding,
+// Numbers arrive typed: text that is not a number, or a fraction where an integer belongs, fails JSON binding,
 // which the exception handler answers with a 400 naming the field. Everything else is checked in
 // ProgressRequests.Validate, so one answer lists every wrong field. Settable properties rather than a
 // constructor: the serializer's plain object path binds them with less work, on the busiest route.
@@ -43,7 +45,7 @@ public sealed record BeatRequest
                 CommentHandling = options.ReadCommentHandling,
                 MaxDepth = options.MaxDepth,
             });
-            var request = JsonSerializer.Deserialize(ref reader, (JsonTypeInfo<BeatRequest>)options.GetTypeInfo(typeof(BeatRequest)));
+            var request = JsonSerializer.Deserialize(ref reader, BeatTypes.GetValue(options, WithWatchedConverter));
             // A reader stops after one value; the framework's binding refuses whatever follows it, and so does this.
             if (reader.Read())
             {
@@ -59,6 +61,52 @@ public sealed record BeatRequest
         {
             body.AdvanceTo(read.Buffer.End);
         }
+    }
+
+    /// <summary>Per set of the API's serializer options, the beat's type as read with <see cref="WatchedConverter"/>.</summary>
+    private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonTypeInfo<BeatRequest>> BeatTypes = new();
+
+    // Only this reading takes the converter: the API's own options, which describe the body in the OpenAPI
+    // document, keep the list's schema.
+    private static JsonTypeInfo<BeatRequest> WithWatchedConverter(JsonSerializerOptions options) =>
+        (JsonTypeInfo<BeatRequest>)new JsonSerializerOptions(options) { Converters = { new WatchedConverter() } }.GetTypeInfo(typeof(BeatRequest));
+}
+
+/// <summary>
+/// Reads <see cref="BeatRequest.Watched"/> as the serializer would, each [start, end] pair as a value of
+/// its own: a list of arrays inside the beat is three levels deep, and from the second level on the
+/// serializer allocates a stack for its reading state, more than half a kilobyte on every beat. A
+/// converter for the list keeps the beat's reading at one level, and each pair, read from its own
+/// start, at one as well. The pairs and their numbers bind with the same options as before (numbers
+/// in strings, nulls), and anything else is the same <see cref="JsonException"/>.
+/// </summary>
+public sealed class WatchedConverter : JsonConverter<List<double[]?>>
+{
+    public override List<double[]?> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException("watched is a list of [start, end] pairs.");
+        }
+        var pair = (JsonTypeInfo<double[]?>)options.GetTypeInfo(typeof(double[]));
+        var watched = new List<double[]?>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            watched.Add(JsonSerializer.Deserialize(ref reader, pair));
+        }
+        return watched;
+    }
+
+    /// <summary>Beats are only read; written, the list is what the serializer writes for it.</summary>
+    public override void Write(Utf8JsonWriter writer, List<double[]?> value, JsonSerializerOptions options)
+    {
+        var pair = (JsonTypeInfo<double[]?>)options.GetTypeInfo(typeof(double[]));
+        writer.WriteStartArray();
+        foreach (var item in value)
+        {
+            JsonSerializer.Serialize(writer, item, pair);
+        }
+        writer.WriteEndArray();
     }
 }
 
