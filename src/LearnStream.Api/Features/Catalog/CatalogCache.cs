@@ -52,15 +52,16 @@ public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> op
     /// place in that course's copy (<c>lesson-at:</c>, in this node's memory only, pointing into the
     /// copy). Held whole per lesson, a course of n lessons would take n copies in every node and n more
     /// in Redis. <paramref name="loadByLesson"/> answers the first look-up of a lesson anywhere,
-    /// <paramref name="loadById"/> a course that neither this node nor Redis holds.
+    /// <paramref name="loadById"/> a course that neither this node nor Redis holds. Both take what they look up, so a
+    /// caller can pass the same delegates on every call.
     /// </para>
     /// </summary>
-    public async Task<LessonInCourse?> GetLessonAsync(string lessonId, Func<CancellationToken, Task<Course?>> loadByLesson,
+    public async Task<LessonInCourse?> GetLessonAsync(string lessonId, Func<string, CancellationToken, Task<Course?>> loadByLesson,
         Func<string, CancellationToken, Task<Course?>> loadById, CancellationToken cancellationToken)
     {
         if (!options.Value.CacheEnabled)
         {
-            return LessonInCourse.Find(await loadByLesson(cancellationToken), lessonId);
+            return LessonInCourse.Find(await loadByLesson(lessonId, cancellationToken), lessonId);
         }
         return await cache.GetOrSetAsync<LessonInCourse?>(
             "lesson-at:" + lessonId,
@@ -69,7 +70,7 @@ public sealed class CatalogCache(IFusionCache cache, IOptions<CatalogOptions> op
                 Course? loaded = null;
                 var courseId = await cache.GetOrSetAsync<string?>(
                     "lesson-course:" + lessonId,
-                    async (c, t) => CacheEntries.Sized(c, (loaded = await loadByLesson(t))?.Id),
+                    async (c, t) => CacheEntries.Sized(c, (loaded = await loadByLesson(lessonId, t))?.Id),
                     Entry(),
                     Tags,
                     ct);

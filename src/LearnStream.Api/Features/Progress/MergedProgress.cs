@@ -154,7 +154,7 @@ internal sealed class MergedProgress
             }
             _sessions[_sessionCount++] = mark;
         }
-        Array.Sort(_sessions, 0, _sessionCount, NewestFirstOrder);
+        _sessions.AsSpan(0, _sessionCount).Sort(NewestFirstOrder);
         if (_sessionCount > LessonProgress.MaxSessions)
         {
             Array.Clear(_sessions, LessonProgress.MaxSessions, _sessionCount - LessonProgress.MaxSessions);
@@ -162,7 +162,8 @@ internal sealed class MergedProgress
         }
     }
 
-    private static readonly Comparer<SessionMark> NewestFirstOrder = Comparer<SessionMark>.Create(NewestFirst);
+    // A delegate made once: sorting with a comparer object makes a delegate of its Compare on every sort, and this sort runs on every beat.
+    private static readonly Comparison<SessionMark> NewestFirstOrder = NewestFirst;
 
     /// <summary>By first seen, newest first, then by id: a total order, so the kept sessions do not depend on the order of merging.</summary>
     private static int NewestFirst(SessionMark x, SessionMark y)

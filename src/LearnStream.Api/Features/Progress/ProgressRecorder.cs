@@ -43,6 +43,10 @@ public sealed class ProgressRecorder(
     /// <summary>Short, so a video that becomes ready is soon accepted, yet a player beating at a lesson without one does not reach the database each time.</summary>
     private static readonly TimeSpan NotReadyLifetime = TimeSpan.FromSeconds(2);
 
+    // The catalog's loaders, made once: a method passed as a delegate is a new delegate at every call, on every beat.
+    private Func<string, CancellationToken, Task<Course?>>? _findByLesson;
+    private Func<string, CancellationToken, Task<Course?>>? _findById;
+
     public async Task<ProgressWrite> RecordBeatAsync(ClaimsPrincipal user, string lessonId, ProgressBeat beat, CancellationToken ct)
     {
         var (course, lesson, refused) = await FindWatchableAsync(user, lessonId, ct);
@@ -89,7 +93,9 @@ public sealed class ProgressRecorder(
 
     private async Task<(Course? Course, Lesson? Lesson, ProgressOutcome? Refused)> FindWatchableAsync(ClaimsPrincipal user, string lessonId, CancellationToken ct)
     {
-        var found = lessonId.Length <= 64 ? await catalog.GetLessonAsync(lessonId, c => FindCourseAsync(lessonId, c), FindCourseByIdAsync, ct) : null;
+        var found = lessonId.Length <= 64
+            ? await catalog.GetLessonAsync(lessonId, _findByLesson ??= FindCourseAsync, _findById ??= FindCourseByIdAsync, ct)
+            : null;
         if (found is not { Course: var course, Lesson: var lesson } || !CourseAccess.CanView(course, user))
         {
             return (null, null, ProgressOutcome.NotFound);

@@ -67,6 +67,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     private readonly MemoryCache _pairs = new(new MemoryCacheOptions { SizeLimit = RememberedPairs });
     private readonly ConcurrentQueue<Pair> _unpushed = new();
     private readonly SemaphoreSlim _pushing = new(1, 1);
+    private readonly List<(Pair Pair, Pair.Outgoing Out)> _taken = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _pusher;
     private volatile bool _pushFailing;
@@ -202,7 +203,9 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         await _pushing.WaitAsync();
         try
         {
-            var taken = new List<(Pair Pair, Pair.Outgoing Out)>();
+            // One list for every push (one runs at a time): at the peak a push takes thousands of pairs, and a new
+            // list would grow into the large object heap, whose allocations count towards full collections.
+            var taken = _taken;
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             while (_unpushed.TryDequeue(out var pair))
             {
@@ -267,6 +270,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         }
         finally
         {
+            _taken.Clear(); // the pairs and their entries are not kept until the next push
             _pushing.Release();
         }
     }
