@@ -75,10 +75,10 @@ public sealed record BeatRequest
 /// <summary>
 /// Reads <see cref="BeatRequest.Watched"/> as the serializer would, each [start, end] pair as a value of
 /// its own: a list of arrays inside the beat is three levels deep, and from the second level on the
-/// serializer allocates a stack for its reading state, more than half a kilobyte on every beat. A
-/// converter for the list keeps the beat's reading at one level, and each pair, read from its own
-/// start, at one as well. The pairs and their numbers bind with the same options as before (numbers
-/// in strings, nulls), and anything else is the same <see cref="JsonException"/>.
+/// serializer allocates a stack for its reading state, more than half a kilobyte on every beat, and each
+/// pair grew a list before its array. The converter reads the list and its pairs itself and only each
+/// number with the serializer, with the same options as before (numbers in strings too), and anything
+/// else is the same <see cref="JsonException"/>.
 /// </summary>
 public sealed class WatchedConverter : JsonConverter<List<double[]?>>
 {
@@ -88,13 +88,52 @@ public sealed class WatchedConverter : JsonConverter<List<double[]?>>
         {
             throw new JsonException("watched is a list of [start, end] pairs.");
         }
-        var pair = (JsonTypeInfo<double[]?>)options.GetTypeInfo(typeof(double[]));
+        var number = (JsonTypeInfo<double>)options.GetTypeInfo(typeof(double));
         var watched = new List<double[]?>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            watched.Add(JsonSerializer.Deserialize(ref reader, pair));
+            watched.Add(ReadPair(ref reader, number));
         }
         return watched;
+    }
+
+    /// <summary>One pair, each number read by the serializer, as an array of its own length (two, unless malformed).</summary>
+    private static double[]? ReadPair(ref Utf8JsonReader reader, JsonTypeInfo<double> number)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException("Each interval is a [start, end] pair.");
+        }
+        double start = 0, end = 0;
+        List<double>? more = null;
+        var count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var value = JsonSerializer.Deserialize(ref reader, number);
+            switch (count++)
+            {
+                case 0:
+                    start = value;
+                    break;
+                case 1:
+                    end = value;
+                    break;
+                default:
+                    (more ??= [start, end]).Add(value);
+                    break;
+            }
+        }
+        return count switch
+        {
+            0 => [],
+            1 => [start],
+            2 => [start, end],
+            _ => [.. more!],
+        };
     }
 
     /// <summary>Beats are only read; written, the list is what the serializer writes for it.</summary>
