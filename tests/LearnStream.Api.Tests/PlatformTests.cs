@@ -92,7 +92,7 @@ public abstract class PlatformTests(StoreFixture fixture)
     }
 
     [Fact]
-    public async Task Openapi_document_describes_the_beat_body_although_the_route_binds_it_itself()
+    public async Task Openapi_document_describes_the_beat_body_and_answer_although_the_route_binds_and_writes_them_itself()
     {
         using var response = await _client.GetAsync("/openapi/v1.json");
 
@@ -102,6 +102,10 @@ public abstract class PlatformTests(StoreFixture fixture)
         Assert.Equal("#/components/schemas/BeatRequest", schema);
         var properties = document.GetProperty("components").GetProperty("schemas").GetProperty("BeatRequest").GetProperty("properties");
         Assert.Equal(["sessionId", "sequence", "position", "watched", "event"], properties.EnumerateObject().Select(p => p.Name));
+        // The answer is written by the route's own result, and documented as the framework's 202 result would be.
+        var accepted = document.GetProperty("paths").GetProperty("/api/v1/lessons/{id}/progress").GetProperty("post").GetProperty("responses").GetProperty("202");
+        Assert.Equal("#/components/schemas/LessonProgressResponse",
+            accepted.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public static class ProgressApi
         return app;
     }
 
-    public static async Task<Results<Accepted<LessonProgressResponse>, ValidationProblem, ProblemHttpResult>> RecordBeat(
+    public static async Task<Results<AcceptedProgress, ValidationProblem, ProblemHttpResult>> RecordBeat(
         string id, BeatRequest request, HttpContext http, ProgressRecorder recorder, CancellationToken ct)
     {
         var (beat, errors) = ProgressRequests.Validate(request);
@@ -31,7 +31,7 @@ public static class ProgressApi
         }
         var write = await recorder.RecordBeatAsync(http.User, id, beat!, ct);
         return write.Outcome == ProgressOutcome.Accepted
-            ? TypedResults.Accepted((string?)null, LessonProgressResponse.From(write.State!))
+            ? new AcceptedProgress(LessonProgressResponse.From(write.State!))
             : Refused(write, id, http);
     }
 
