@@ -31,7 +31,7 @@ public abstract class ProgressGracefulStopTests(StoreFixture fixture)
                 for (var sequence = 1; sequence <= 4; sequence++)
                 {
                     var beat = alice.Beat($"l{lesson}", sequence, (sequence - 1) * 10, sequence * 10 * lesson);
-                    Assert.False((await buffer.AddAsync(beat, 60, ProgressBeats.From(nodeStore, beat), Ct)).RateLimited);
+                    Assert.False((await buffer.AddAsync(beat, 60, ProgressBeats.From(nodeStore), Ct)).RateLimited);
                 }
             }
         }

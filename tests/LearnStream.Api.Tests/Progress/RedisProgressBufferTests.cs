@@ -46,7 +46,7 @@ public abstract class RedisProgressBufferTests : IAsyncLifetime
         Options.Create(new ProgressOptions { FlushBatchSize = flushBatchSize }), _time, NullLogger<RedisProgressBuffer>.Instance);
 
     protected Task<BufferedWrite> Add(RedisProgressBuffer node, LessonProgress state, int? max = null) =>
-        node.AddAsync(state, max, ProgressBeats.From(Store, state), Ct);
+        node.AddAsync(state, max, ProgressBeats.From(Store), Ct);
 
     /// <summary>Alice's keys of a lesson in Redis, as RedisProgressBuffer names them.</summary>
     private string HashKey(string lessonId) => $"{_prefix}progress:{Alice.UserId:N}:{lessonId}";

@@ -13,6 +13,5 @@ public sealed class Beats(Guid userId, string courseId = "course-1")
         LessonProgress.FromBeat(UserId, courseId, lessonId,
             new ProgressBeat(session, sequence, to, [new Interval(from, to)], BeatEvent.Heartbeat), duration, Start.AddSeconds(sequence * 10));
 
-    public static Func<CancellationToken, Task<LessonProgress?>> From(IProgressStore store, LessonProgress state) =>
-        ct => store.FindAsync(state.UserId, state.LessonId, ct);
+    public static Func<Guid, string, CancellationToken, Task<LessonProgress?>> From(IProgressStore store) => store.FindAsync;
 }

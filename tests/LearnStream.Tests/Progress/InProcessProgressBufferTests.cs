@@ -15,7 +15,7 @@ public class InProcessProgressBufferTests
         _buffer = new InProcessProgressBuffer(Options.Create(new ProgressOptions { FlushBatchSize = 2 }), _time);
 
     private Task<BufferedWrite> Add(LessonProgress state, int? max = null) =>
-        _buffer.AddAsync(state, max, Beats.From(_store, state), TestContext.Current.CancellationToken);
+        _buffer.AddAsync(state, max, Beats.From(_store), TestContext.Current.CancellationToken);
 
     private Task<int> Flush(Guid? userId = null) => _buffer.FlushAsync(_store, userId, TestContext.Current.CancellationToken);
 

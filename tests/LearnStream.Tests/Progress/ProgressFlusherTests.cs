@@ -32,7 +32,7 @@ public sealed class ProgressFlusherTests : IAsyncDisposable
         await _services.DisposeAsync();
     }
 
-    private Task<BufferedWrite> Add(LessonProgress state) => _buffer.AddAsync(state, null, Beats.From(_store, state), TestContext.Current.CancellationToken);
+    private Task<BufferedWrite> Add(LessonProgress state) => _buffer.AddAsync(state, null, Beats.From(_store), TestContext.Current.CancellationToken);
 
     /// <summary>
     /// Advances the clock one interval at a time until the store has seen <paramref name="merges"/> merges,

@@ -16,9 +16,10 @@ public interface IProgressBuffer
     /// Counts the write against the per-minute limit of its learner and lesson (when
     /// <paramref name="maxPerMinute"/> is given) and, within it, merges <paramref name="state"/> into the
     /// buffered entry and marks it dirty. When nothing is buffered for the pair, the stored state from
-    /// <paramref name="loadStored"/> is the base, so the answer reflects everything known.
+    /// <paramref name="loadStored"/> (given the learner and the lesson) is the base, so the answer reflects
+    /// everything known.
     /// </summary>
-    Task<BufferedWrite> AddAsync(LessonProgress state, int? maxPerMinute, Func<CancellationToken, Task<LessonProgress?>> loadStored, CancellationToken cancellationToken);
+    Task<BufferedWrite> AddAsync(LessonProgress state, int? maxPerMinute, Func<Guid, string, CancellationToken, Task<LessonProgress?>> loadStored, CancellationToken cancellationToken);
 
     /// <summary>The buffered state of the pair (base and pending beats merged), or null when nothing is buffered.</summary>
     Task<LessonProgress?> PeekAsync(Guid userId, string lessonId, CancellationToken cancellationToken);

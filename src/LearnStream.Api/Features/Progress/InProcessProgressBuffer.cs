@@ -20,7 +20,7 @@ public sealed class InProcessProgressBuffer(IOptions<ProgressOptions> options, T
     /// <summary>Entries held now, for tests of eviction.</summary>
     public int Count => _entries.Count;
 
-    public async Task<BufferedWrite> AddAsync(LessonProgress state, int? maxPerMinute, Func<CancellationToken, Task<LessonProgress?>> loadStored, CancellationToken cancellationToken)
+    public async Task<BufferedWrite> AddAsync(LessonProgress state, int? maxPerMinute, Func<Guid, string, CancellationToken, Task<LessonProgress?>> loadStored, CancellationToken cancellationToken)
     {
         var threshold = options.Value.CompletionThreshold;
         var now = time.GetUtcNow();
@@ -59,7 +59,7 @@ public sealed class InProcessProgressBuffer(IOptions<ProgressOptions> options, T
         {
             return new BufferedWrite(ProgressSummary.Of(merged), RateLimited: false);
         }
-        var stored = await loadStored(cancellationToken);
+        var stored = await loadStored(state.UserId, state.LessonId, cancellationToken);
         lock (entry.Gate)
         {
             // The stored state needs no flush of its own: merging it into the store again changes nothing.

@@ -43,9 +43,10 @@ public sealed class ProgressRecorder(
     /// <summary>Short, so a video that becomes ready is soon accepted, yet a player beating at a lesson without one does not reach the database each time.</summary>
     private static readonly TimeSpan NotReadyLifetime = TimeSpan.FromSeconds(2);
 
-    // The catalog's loaders, made once: a method passed as a delegate is a new delegate at every call, on every beat.
+    // The loaders, made once: a method passed as a delegate is a new delegate at every call, on every beat.
     private Func<string, CancellationToken, Task<Course?>>? _findByLesson;
     private Func<string, CancellationToken, Task<Course?>>? _findById;
+    private Func<Guid, string, CancellationToken, Task<LessonProgress?>>? _loadStored;
 
     public async Task<ProgressWrite> RecordBeatAsync(ClaimsPrincipal user, string lessonId, ProgressBeat beat, CancellationToken ct)
     {
@@ -85,7 +86,7 @@ public sealed class ProgressRecorder(
 
     private async Task<ProgressWrite> WriteAsync(LessonProgress state, int? maxPerMinute, DateTimeOffset now, CancellationToken ct)
     {
-        var write = await buffer.AddAsync(state, maxPerMinute, c => LoadStoredAsync(state.UserId, state.LessonId, c), ct);
+        var write = await buffer.AddAsync(state, maxPerMinute, _loadStored ??= LoadStoredAsync, ct);
         return write.RateLimited
             ? new ProgressWrite(ProgressOutcome.RateLimited, RetryAfter: UntilNextMinute(now))
             : new ProgressWrite(ProgressOutcome.Accepted, write.State ?? ProgressSummary.Of(state));

@@ -88,7 +88,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         _pusher = Task.Run(PushPeriodicallyAsync);
     }
 
-    public async Task<BufferedWrite> AddAsync(LessonProgress state, int? maxPerMinute, Func<CancellationToken, Task<LessonProgress?>> loadStored, CancellationToken cancellationToken)
+    public async Task<BufferedWrite> AddAsync(LessonProgress state, int? maxPerMinute, Func<Guid, string, CancellationToken, Task<LessonProgress?>> loadStored, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_stopped, this);
         if (_pushFailing)
@@ -98,8 +98,29 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         }
         var pair = PairOf(state.UserId, state.LessonId);
         var minute = _time.GetUtcNow().ToUnixTimeSeconds() / 60;
-        var added = pair.Add(state, maxPerMinute, minute, _options.CompletionThreshold);
-        // Not loaded: the pair's first beat on this node, or a push found its base gone in Redis.
+        var added = pair.Add(state, maxPerMinute, minute, _options.CompletionThreshold)
+            ?? await AddLoadingAsync(pair, state, maxPerMinute, minute, loadStored, cancellationToken);
+        if (added is not { } taken)
+        {
+            return new BufferedWrite(null, RateLimited: true);
+        }
+        var (merged, queue) = taken;
+        if (queue)
+        {
+            _unpushed.Enqueue(pair);
+        }
+        return new BufferedWrite(merged, RateLimited: merged is null);
+    }
+
+    /// <summary>
+    /// A beat for a pair this node has not loaded: its first beat here, or one after a push found its base
+    /// gone in Redis. Loads it (once for every beat waiting on it) and takes the beat; null when the minute
+    /// is used up. Apart from <see cref="AddAsync"/>, whose usual path then makes no closure for the load.
+    /// </summary>
+    private async Task<(ProgressSummary? Merged, bool Queue)?> AddLoadingAsync(Pair pair, LessonProgress state, int? maxPerMinute, long minute,
+        Func<Guid, string, CancellationToken, Task<LessonProgress?>> loadStored, CancellationToken cancellationToken)
+    {
+        (ProgressSummary? Merged, bool Queue)? added = null;
         while (added is null)
         {
             // Shared by the beats that wait on it, so a caller that gives up stops waiting without ending it.
@@ -117,17 +138,12 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             if (outcome == Load.MinuteUsedUp)
             {
                 pair.LoadEnded(loading);
-                return new BufferedWrite(null, RateLimited: true);
+                return null;
             }
             // A load that had to start from this very beat took it in and counted it.
             added = pair.Add(state, maxPerMinute, minute, _options.CompletionThreshold, counted: mine && outcome == Load.WithFirst);
         }
-        var (merged, queue) = added.Value;
-        if (queue)
-        {
-            _unpushed.Enqueue(pair);
-        }
-        return new BufferedWrite(merged, RateLimited: merged is null);
+        return added;
     }
 
     public async Task<LessonProgress?> PeekAsync(Guid userId, string lessonId, CancellationToken cancellationToken)
@@ -363,7 +379,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     /// anywhere) does the beat itself start the base, counted against the minute's limit right here, or
     /// refused without a trace when the minute is used up: a beat over the limit changes nothing.
     /// </summary>
-    private async Task<Load> LoadAsync(Pair pair, LessonProgress first, int? maxPerMinute, long minute, Func<CancellationToken, Task<LessonProgress?>> loadStored)
+    private async Task<Load> LoadAsync(Pair pair, LessonProgress first, int? maxPerMinute, long minute, Func<Guid, string, CancellationToken, Task<LessonProgress?>> loadStored)
     {
         var db = _redis.GetDatabase();
         var threshold = _options.CompletionThreshold;
@@ -380,7 +396,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             }
             // The first beat of a pair (or the first after its keys expired, or after a flush trimmed
             // entries that had no base) starts from the store; later ones read the base.
-            if (await loadStored(CancellationToken.None) is { } stored)
+            if (await loadStored(first.UserId, first.LessonId, CancellationToken.None) is { } stored)
             {
                 merged = merged is null ? stored : stored.Merge(merged, threshold);
             }
