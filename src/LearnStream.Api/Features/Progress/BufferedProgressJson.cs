@@ -27,6 +27,24 @@ public static class BufferedProgressJson
 
     /// <summary>A state given by its parts (a <see cref="MergedProgress"/> has no <see cref="LessonProgress"/> to give).</summary>
     internal static byte[] Serialize(Guid userId, string courseId, string lessonId, ReadOnlySpan<Interval> watched, ReadOnlySpan<SessionMark> sessions,
+        double? duration, DateTimeOffset? completedAt, DateTimeOffset firstWatchedAt, DateTimeOffset lastWatchedAt) =>
+        Write(userId, courseId, lessonId, watched, sessions, duration, completedAt, firstWatchedAt, lastWatchedAt).ToArray();
+
+    /// <summary>
+    /// The same JSON in an array rented from the shared pool (the segment is the JSON): a push sends every
+    /// pair's state and needs it only until Redis has answered, so it gives the array back then.
+    /// </summary>
+    internal static ArraySegment<byte> SerializeRented(Guid userId, string courseId, string lessonId, ReadOnlySpan<Interval> watched,
+        ReadOnlySpan<SessionMark> sessions, double? duration, DateTimeOffset? completedAt, DateTimeOffset firstWatchedAt, DateTimeOffset lastWatchedAt)
+    {
+        var json = Write(userId, courseId, lessonId, watched, sessions, duration, completedAt, firstWatchedAt, lastWatchedAt);
+        var rented = ArrayPool<byte>.Shared.Rent(json.Length);
+        json.CopyTo(rented);
+        return new ArraySegment<byte>(rented, 0, json.Length);
+    }
+
+    /// <summary>The JSON in the calling thread's buffer, which the next call on the thread overwrites.</summary>
+    private static ReadOnlySpan<byte> Write(Guid userId, string courseId, string lessonId, ReadOnlySpan<Interval> watched, ReadOnlySpan<SessionMark> sessions,
         double? duration, DateTimeOffset? completedAt, DateTimeOffset firstWatchedAt, DateTimeOffset lastWatchedAt)
     {
         var (buffer, writer) = t_writer ??= (new ArrayBufferWriter<byte>(512), new Utf8JsonWriter(Stream.Null));
@@ -66,7 +84,7 @@ public static class BufferedProgressJson
         writer.WriteNumber("a"u8, lastWatchedAt.UtcTicks);
         writer.WriteEndObject();
         writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenSpan;
     }
 
     public static LessonProgress Deserialize(ReadOnlySpan<byte> json)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using LearnStream.Api.Common;
@@ -261,6 +262,9 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                 for (var i = 0; i < chunk.Length; i++)
                 {
                     var (pair, outgoing) = chunk[i];
+                    // Redis has answered, so the entry has been written out. (A failed call keeps its entries: its
+                    // message may still wait to be written, and the GC takes them back instead.)
+                    ArrayPool<byte>.Shared.Return(outgoing.Entry.Array!);
                     var (epoch, count, length, fold) = pair.Pushed(outgoing, results[i], threshold);
                     if (fold is not null)
                     {
@@ -362,7 +366,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             var (pair, outgoing) = chunk[i];
             keys[1 + i] = pair.HashKey;
             var a = RedisProgressScripts.PushHeadArgs + i * RedisProgressScripts.ArgsPerPair;
-            args[a] = outgoing.Entry;
+            args[a] = (ReadOnlyMemory<byte>)outgoing.Entry;
             args[a + 1] = pair.Member;
             args[a + 2] = outgoing.Counted;
             args[a + 3] = outgoing.Epoch;
@@ -714,7 +718,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                 }
                 // The whole state, not just the new beats: one merge per beat instead of two, and a resent or
                 // repeated entry merges to the same state. Written now, under the lock, since beats change it in place.
-                return new Outgoing(state.Serialize(), userId, _epoch, _count, _minute, _countedHere, _listEmpty, renew);
+                return new Outgoing(state.SerializeRented(), userId, _epoch, _count, _minute, _countedHere, _listEmpty, renew);
             }
         }
 
@@ -820,13 +824,15 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             }
         }
 
-        /// <summary>
-        /// One push's share of a pair: its beats merged, what the node knew of the epoch and its pending list,
-        /// the beats it counted in the minute, and whether this push renews the expiry.
-        /// </summary>
+        /// <summary>What a settled pair's node knows of it: the epoch and entry count it holds, and its state.</summary>
         public sealed record Known(string Epoch, long Count, LessonProgress State);
 
-        public sealed record Outgoing(byte[] Entry, Guid UserId, string Epoch, long Count, long Minute, int Counted, bool ListEmpty, bool RenewExpiry);
+        /// <summary>
+        /// One push's share of a pair: its beats merged (the state's JSON, in an array rented from the shared
+        /// pool), what the node knew of the epoch and its pending list, the beats it counted in the minute,
+        /// and whether this push renews the expiry.
+        /// </summary>
+        public sealed record Outgoing(ArraySegment<byte> Entry, Guid UserId, string Epoch, long Count, long Minute, int Counted, bool ListEmpty, bool RenewExpiry);
     }
 
     /// <summary>How a pair's load ended: loaded; loaded from the loading beat itself, which it counted; or refused, the minute being used up.</summary>
