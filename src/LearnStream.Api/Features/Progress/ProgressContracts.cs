@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -38,6 +39,10 @@ public sealed record BeatRequest
         }
         try
         {
+            if (read.Buffer.IsSingleSegment && TryReadUsual(read.Buffer.FirstSpan, out var usual))
+            {
+                return usual;
+            }
             var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
             var reader = new Utf8JsonReader(read.Buffer, new JsonReaderOptions
             {
@@ -61,6 +66,139 @@ public sealed record BeatRequest
         {
             body.AdvanceTo(read.Buffer.End);
         }
+    }
+
+    private const int SessionIdSeen = 1, SequenceSeen = 2, PositionSeen = 4, WatchedSeen = 8, EventSeen = 16;
+
+    /// <summary>
+    /// Reads a beat in the form players send it: one object of the five properties, each once and named as
+    /// the API names them, numbers as JSON numbers, strings as strings, and nothing after the object.
+    /// That form binds to the same request as through the serializer, in a fraction of the time on the
+    /// busiest route. False for anything else (other names or case, other types, comments, a second value,
+    /// a number out of range), which the serializer then reads, and binds or refuses, as ever:
+    /// <c>BeatRequestReadingTests</c> holds the two to the same results.
+    /// </summary>
+    internal static bool TryReadUsual(ReadOnlySpan<byte> body, [NotNullWhen(true)] out BeatRequest? request)
+    {
+        request = null;
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+            string? sessionId = null, beatEvent = null;
+            long? sequence = null;
+            double? position = null;
+            List<double[]?>? watched = null;
+            var seen = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                int property;
+                if (reader.ValueTextEquals("sessionId"u8))
+                {
+                    property = SessionIdSeen;
+                }
+                else if (reader.ValueTextEquals("sequence"u8))
+                {
+                    property = SequenceSeen;
+                }
+                else if (reader.ValueTextEquals("position"u8))
+                {
+                    property = PositionSeen;
+                }
+                else if (reader.ValueTextEquals("watched"u8))
+                {
+                    property = WatchedSeen;
+                }
+                else if (reader.ValueTextEquals("event"u8))
+                {
+                    property = EventSeen;
+                }
+                else
+                {
+                    return false;
+                }
+                if ((seen & property) != 0 || !reader.Read())
+                {
+                    return false;
+                }
+                seen |= property;
+                var isNull = reader.TokenType == JsonTokenType.Null;
+                switch (property)
+                {
+                    case SessionIdSeen when isNull || reader.TokenType == JsonTokenType.String:
+                        sessionId = reader.GetString();
+                        break;
+                    case EventSeen when isNull || reader.TokenType == JsonTokenType.String:
+                        beatEvent = reader.GetString();
+                        break;
+                    case SequenceSeen when isNull:
+                    case PositionSeen when isNull:
+                    case WatchedSeen when isNull:
+                        break;
+                    case SequenceSeen when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number):
+                        sequence = number;
+                        break;
+                    case PositionSeen when reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var seconds):
+                        position = seconds;
+                        break;
+                    case WatchedSeen when reader.TokenType == JsonTokenType.StartArray && TryReadWatched(ref reader, out watched):
+                        break;
+                    default:
+                        return false;
+                }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                return false;
+            }
+            request = new BeatRequest { SessionId = sessionId, Sequence = sequence, Position = position, Watched = watched, Event = beatEvent };
+            return true;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return false; // not JSON this reader takes (or text it cannot decode): the serializer reads it and says why
+        }
+    }
+
+    /// <summary>The pairs, from the list's start to its end; false for anything but nulls and arrays of JSON numbers.</summary>
+    private static bool TryReadWatched(ref Utf8JsonReader reader, [NotNullWhen(true)] out List<double[]?>? watched)
+    {
+        watched = [];
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                watched.Add(null);
+                continue;
+            }
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                return false;
+            }
+            double start = 0, end = 0;
+            var count = 0;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                // A pair of more than two numbers is refused by validation anyway: the serializer reads it.
+                if (reader.TokenType != JsonTokenType.Number || count == 2 || !reader.TryGetDouble(out var value))
+                {
+                    return false;
+                }
+                if (count++ == 0)
+                {
+                    start = value;
+                }
+                else
+                {
+                    end = value;
+                }
+            }
+            watched.Add(count switch { 0 => [], 1 => [start], _ => [start, end] });
+        }
+        return reader.TokenType == JsonTokenType.EndArray;
     }
 
     /// <summary>Per set of the API's serializer options, the beat's type as read with <see cref="WatchedConverter"/>.</summary>
