@@ -31,16 +31,15 @@ public static class BufferedProgressJson
         Write(userId, courseId, lessonId, watched, sessions, duration, completedAt, firstWatchedAt, lastWatchedAt).ToArray();
 
     /// <summary>
-    /// The same JSON in an array rented from the shared pool (the segment is the JSON): a push sends every
-    /// pair's state and needs it only until Redis has answered, so it gives the array back then.
+    /// The same JSON appended to <paramref name="output"/>, with its length: a push writes every pair's state
+    /// into one buffer of its own, which it needs only until Redis has answered, instead of an array per pair.
     /// </summary>
-    internal static ArraySegment<byte> SerializeRented(Guid userId, string courseId, string lessonId, ReadOnlySpan<Interval> watched,
+    internal static int SerializeInto(IBufferWriter<byte> output, Guid userId, string courseId, string lessonId, ReadOnlySpan<Interval> watched,
         ReadOnlySpan<SessionMark> sessions, double? duration, DateTimeOffset? completedAt, DateTimeOffset firstWatchedAt, DateTimeOffset lastWatchedAt)
     {
         var json = Write(userId, courseId, lessonId, watched, sessions, duration, completedAt, firstWatchedAt, lastWatchedAt);
-        var rented = ArrayPool<byte>.Shared.Rent(json.Length);
-        json.CopyTo(rented);
-        return new ArraySegment<byte>(rented, 0, json.Length);
+        output.Write(json);
+        return json.Length;
     }
 
     /// <summary>The JSON in the calling thread's buffer, which the next call on the thread overwrites.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 namespace LearnStream.Api.Features.Progress;
 
 /// <summary>What an answer to a write shows of the learner and lesson's merged state.</summary>
@@ -128,9 +129,9 @@ internal sealed class MergedProgress
     public byte[] Serialize() => BufferedProgressJson.Serialize(UserId, CourseId, LessonId, _watched.AsSpan(0, _watchedCount),
         _sessions.AsSpan(0, _sessionCount), Duration, CompletedAt, FirstWatchedAt, LastWatchedAt);
 
-    /// <summary>The same, in an array rented from the shared pool (see <see cref="BufferedProgressJson.SerializeRented"/>).</summary>
-    public ArraySegment<byte> SerializeRented() => BufferedProgressJson.SerializeRented(UserId, CourseId, LessonId, _watched.AsSpan(0, _watchedCount),
-        _sessions.AsSpan(0, _sessionCount), Duration, CompletedAt, FirstWatchedAt, LastWatchedAt);
+    /// <summary>The same, appended to <paramref name="output"/>; returns its length (see <see cref="BufferedProgressJson.SerializeInto"/>).</summary>
+    public int SerializeInto(IBufferWriter<byte> output) => BufferedProgressJson.SerializeInto(output, UserId, CourseId, LessonId,
+        _watched.AsSpan(0, _watchedCount), _sessions.AsSpan(0, _sessionCount), Duration, CompletedAt, FirstWatchedAt, LastWatchedAt);
 
     /// <summary>Marks of one id joined, newest first, the first <see cref="LessonProgress.MaxSessions"/> kept.</summary>
     private void MergeSessions(IReadOnlyList<SessionMark> theirs)

@@ -69,6 +69,15 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     private readonly ConcurrentQueue<Pair> _unpushed = new();
     private readonly SemaphoreSlim _pushing = new(1, 1);
     private readonly List<(Pair Pair, Pair.Outgoing Out)> _taken = [];
+
+    /// <summary>
+    /// The entries of the push under way, one after another: each pushed pair's state is a slice of it, so a
+    /// push allocates no array per pair. Reused by the next push (one runs at a time) once Redis has answered,
+    /// and replaced after a push that failed, whose messages may still be waiting to be written.
+    /// </summary>
+    private ArrayBufferWriter<byte> _entries = new(EntriesCapacity);
+
+    private const int EntriesCapacity = 64 * 1024;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _pusher;
     private volatile bool _pushFailing;
@@ -218,6 +227,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
     public async Task PushAsync()
     {
         await _pushing.WaitAsync();
+        var answered = false;
         try
         {
             // One list for every push (one runs at a time): at the peak a push takes thousands of pairs, and a new
@@ -226,7 +236,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             while (_unpushed.TryDequeue(out var pair))
             {
-                if (pair.TakeUnpushed(now) is { } outgoing)
+                if (pair.TakeUnpushed(now, _entries) is { } outgoing)
                 {
                     taken.Add((pair, outgoing));
                 }
@@ -262,9 +272,6 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                 for (var i = 0; i < chunk.Length; i++)
                 {
                     var (pair, outgoing) = chunk[i];
-                    // Redis has answered, so the entry has been written out. (A failed call keeps its entries: its
-                    // message may still wait to be written, and the GC takes them back instead.)
-                    ArrayPool<byte>.Shared.Return(outgoing.Entry.Array!);
                     var (epoch, count, length, fold) = pair.Pushed(outgoing, results[i], threshold);
                     if (fold is not null)
                     {
@@ -273,6 +280,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                     }
                 }
             }
+            answered = failure is null; // every call's message has been written: the entries may be overwritten
             if (folds.Count > 0)
             {
                 await CompactAsync(db, folds, readAt: null);
@@ -290,7 +298,15 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         }
         finally
         {
-            _taken.Clear(); // the pairs and their entries are not kept until the next push
+            _taken.Clear(); // the pairs are not kept until the next push
+            if (answered || _entries.WrittenCount == 0)
+            {
+                _entries.ResetWrittenCount();
+            }
+            else
+            {
+                _entries = new ArrayBufferWriter<byte>(EntriesCapacity);
+            }
             _pushing.Release();
         }
     }
@@ -366,7 +382,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
             var (pair, outgoing) = chunk[i];
             keys[1 + i] = pair.HashKey;
             var a = RedisProgressScripts.PushHeadArgs + i * RedisProgressScripts.ArgsPerPair;
-            args[a] = (ReadOnlyMemory<byte>)outgoing.Entry;
+            args[a] = _entries.WrittenMemory.Slice(outgoing.EntryStart, outgoing.EntryLength);
             args[a + 1] = pair.Member;
             args[a + 2] = outgoing.Counted;
             args[a + 3] = outgoing.Epoch;
@@ -701,7 +717,7 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         }
 
         /// <summary>What a push at <paramref name="now"/> (Unix ms) sends for this pair, or null when nothing is waiting.</summary>
-        public Outgoing? TakeUnpushed(long now)
+        public Outgoing? TakeUnpushed(long now, ArrayBufferWriter<byte> entries)
         {
             lock (_gate)
             {
@@ -718,7 +734,8 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
                 }
                 // The whole state, not just the new beats: one merge per beat instead of two, and a resent or
                 // repeated entry merges to the same state. Written now, under the lock, since beats change it in place.
-                return new Outgoing(state.SerializeRented(), userId, _epoch, _count, _minute, _countedHere, _listEmpty, renew);
+                var start = entries.WrittenCount;
+                return new Outgoing(start, state.SerializeInto(entries), userId, _epoch, _count, _minute, _countedHere, _listEmpty, renew);
             }
         }
 
@@ -828,11 +845,11 @@ public sealed class RedisProgressBuffer : IProgressBuffer, IAsyncDisposable
         public sealed record Known(string Epoch, long Count, LessonProgress State);
 
         /// <summary>
-        /// One push's share of a pair: its beats merged (the state's JSON, in an array rented from the shared
-        /// pool), what the node knew of the epoch and its pending list, the beats it counted in the minute,
+        /// One push's share of a pair: its beats merged (the state's JSON, where it lies in the push's entries),
+        /// what the node knew of the epoch and its pending list, the beats it counted in the minute,
         /// and whether this push renews the expiry.
         /// </summary>
-        public sealed record Outgoing(ArraySegment<byte> Entry, Guid UserId, string Epoch, long Count, long Minute, int Counted, bool ListEmpty, bool RenewExpiry);
+        public sealed record Outgoing(int EntryStart, int EntryLength, Guid UserId, string Epoch, long Count, long Minute, int Counted, bool ListEmpty, bool RenewExpiry);
     }
 
     /// <summary>How a pair's load ended: loaded; loaded from the loading beat itself, which it counted; or refused, the minute being used up.</summary>
