@@ -232,7 +232,6 @@ public sealed class VerifiedTokenCache(int capacity, TimeProvider time)
 
         public DateTimeOffset ExpiresAt { get; } = expiresAt;
     }
-
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+
 namespace LearnStream.Api.Features.Progress;
 
 /// <summary>What an answer to a write shows of the learner and lesson's merged state.</summary>
